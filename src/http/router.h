@@ -1,0 +1,93 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/request.h"
+#include "http/response.h"
+
+namespace muster::http {
+
+// A synchronous handler. The server calls it on a handler thread (it may block on the database)
+// with a request it owns until the handler returns. An exception that escapes is a bug: the server
+// logs it with a correlation id and answers 500 without its text.
+using Handler = std::function<Response(const Request&)>;
+
+// What a route may change about how the server treats its requests.
+struct RouteOptions {
+  // The largest body accepted, in bytes; 0 means the server's default (ServerOptions).
+  std::size_t max_body_bytes = 0;
+  // False for handlers that never block (no I/O): they run on the network threads, saving two
+  // thread hops.
+  bool blocking = true;
+};
+
+// A registered route as listed by Router::Routes().
+struct RouteInfo {
+  Method method;
+  std::string pattern;
+};
+
+// One route the server found for a request: what to call and with which parameters.
+struct RouteMatch {
+  enum class Kind { kFound, kNotFound, kMethodNotAllowed };
+  Kind kind = Kind::kNotFound;
+  const Handler* handler = nullptr;                  // kFound only
+  const RouteOptions* options = nullptr;             // kFound only
+  const std::string* pattern = nullptr;              // kFound only; outlives the router's use
+  std::size_t route_index = 0;                       // kFound only: index in Routes()
+  Request::Pairs params;                             // kFound only, decoded
+  std::string allow;                                 // kMethodNotAllowed: "GET, HEAD, PUT"
+};
+
+// Maps method + path to handlers. Patterns are literal segments and {name} parameters, matching
+// whole segments: "/api/v1/streets/{id}/pairing". Literal segments win over parameters
+// ("/members/import" before "/members/{id}"). HEAD falls back to the GET route.
+//
+// Register every route before the server starts; afterwards the router is read-only and Match()
+// may be called from any thread at once.
+class Router {
+ public:
+  Router();
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Registers `handler` for `method` on `pattern`. Throws std::invalid_argument for a malformed
+  // pattern or a route registered twice: both are programming errors found at start-up.
+  void Add(Method method, std::string_view pattern, Handler handler, RouteOptions options = {});
+  void Get(std::string_view pattern, Handler handler, RouteOptions options = {});
+  void Post(std::string_view pattern, Handler handler, RouteOptions options = {});
+  void Put(std::string_view pattern, Handler handler, RouteOptions options = {});
+  void Delete(std::string_view pattern, Handler handler, RouteOptions options = {});
+
+  // Sets the handler for GET and HEAD requests whose path matches no pattern (the web interface's
+  // static files); without one such requests answer 404. The fallback is not listed by Routes().
+  void SetFallback(Handler handler, RouteOptions options = {});
+
+  // Returns every registered route (method, pattern) in registration order.
+  std::vector<RouteInfo> Routes() const;
+
+  // Finds the route for `method` and the still-encoded `path`. Thread-safe once routes are set.
+  RouteMatch Match(Method method, std::string_view path) const;
+
+  // The route index Match() reports for the fallback (== Routes().size()).
+  std::size_t fallback_index() const;
+
+ private:
+  struct Node;
+  struct Route;
+
+  const Node* Walk(const Node& node, const std::vector<std::string_view>& segments,
+                   std::size_t at, std::vector<std::string_view>& values) const;
+
+  std::unique_ptr<Node> root_;
+  std::vector<std::unique_ptr<Route>> routes_;
+  std::unique_ptr<Route> fallback_;
+};
+
+}  // namespace muster::http

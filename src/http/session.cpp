@@ -1,0 +1,368 @@
+#include "http/session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "base/time.h"
+#include "http/text.h"
+
+namespace muster::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr std::size_t kLingerLimit = 1024 * 1024;
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+std::string_view ToStd(beast::string_view text) { return {text.data(), text.size()}; }
+
+}  // namespace
+
+void SetStandardHeaders(bhttp::fields& fields, std::string_view request_id, bool cache_set) {
+  // script-src stays strictly 'self'; inline styles are allowed because the UI library sets them.
+  fields.set("X-Content-Type-Options", "nosniff");
+  fields.set("Content-Security-Policy",
+             "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+             "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
+             "form-action 'self'");
+  fields.set("Referrer-Policy", "no-referrer");
+  fields.set("X-Frame-Options", "DENY");
+  fields.set("X-Request-Id", beast::string_view(request_id.data(), request_id.size()));
+  if (!cache_set) fields.set(bhttp::field::cache_control, "no-store");
+}
+
+namespace {
+
+// Returns the id a client or proxy sent in X-Request-Id if it is short and plain, else empty.
+std::string AcceptableRequestId(beast::string_view sent) {
+  if (sent.empty() || sent.size() > 64) return {};
+  for (char c : sent) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '_' || c == '.';
+    if (!plain) return {};
+  }
+  return std::string(sent.data(), sent.size());
+}
+
+// Runs `handler` and turns an escaping exception into a 500 naming the request id.
+Response Invoke(const Handler& handler, const Request& request, ServerCore& core) {
+  core.http_metrics.in_flight.Increment();
+  std::string failure;
+  try {
+    Response response = handler(request);
+    core.http_metrics.in_flight.Decrement();
+    return response;
+  } catch (const std::exception& e) {
+    failure = e.what();
+  } catch (...) {
+    failure = "unknown exception";
+  }
+  core.http_metrics.in_flight.Decrement();
+  std::string line = "{\"level\":\"error\",\"request_id\":\"";
+  AppendJsonEscaped(line, request.request_id);
+  line += "\",\"route\":\"";
+  AppendJsonEscaped(line, request.route_pattern);
+  line += "\",\"message\":\"handler threw: ";
+  AppendJsonEscaped(line, failure);
+  line += "\"}";
+  core.LogError(line);
+  return InternalErrorResponse(request.request_id);
+}
+
+Request BuildRequest(bhttp::request<bhttp::string_body>&& message, RouteMatch& match) {
+  Request request;
+  request.method = ParseMethod(ToStd(message.method_string())).value_or(Method::kGet);
+  request.SetTarget(ToStd(message.target()));
+  request.headers.reserve(16);
+  for (const auto& field : message) {
+    request.headers.emplace_back(ToStd(field.name_string()), ToStd(field.value()));
+  }
+  request.body = std::move(message.body());
+  request.path_params = std::move(match.params);
+  if (match.pattern != nullptr) request.route_pattern = *match.pattern;
+  return request;
+}
+
+}  // namespace
+
+Session::Session(net::ip::tcp::socket&& socket, ServerCore& core)
+    : core_(core), stream_(std::move(socket)), heartbeat_(stream_.get_executor()) {
+  beast::error_code ec;
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_address_ = endpoint.address().to_string();
+  stream_.socket().set_option(net::ip::tcp::no_delay(true), ec);
+  core_.connection_count.fetch_add(1);
+  core_.http_metrics.connections.Increment();
+}
+
+Session::~Session() {
+  if (stream_counted_) core_.http_metrics.streams.Decrement();
+  core_.http_metrics.connections.Decrement();
+  core_.connection_count.fetch_sub(1);
+  core_.Unregister(this);
+}
+
+void Session::Start() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+}
+
+void Session::Shutdown() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->shutdown_requested_ = true;
+    if (self->state_ == State::kStreaming) {
+      self->CloseStream();
+    } else if (self->state_ == State::kIdle && self->buffer_.size() == 0 &&
+               !(self->parser_ && self->parser_->got_some())) {
+      self->Close();
+    }
+  });
+}
+
+void Session::ForceClose() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
+}
+
+void Session::ReadHeader() {
+  if (shutdown_requested_) return Close();
+  state_ = State::kIdle;
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(core_.options.max_header_bytes));
+  parser_->body_limit(core_.options.max_body_bytes);
+  stream_.expires_after(core_.options.header_timeout);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->OnHeader(ec);
+                           });
+}
+
+void Session::OnHeader(beast::error_code ec) {
+  if (state_ == State::kClosed) return;
+  state_ = State::kReading;
+  started_ = std::chrono::steady_clock::now();
+  keep_alive_ = true;
+  head_ = false;
+  method_.reset();
+  match_ = RouteMatch{};
+  if (ec) {
+    if (ec == bhttp::error::header_limit) {
+      request_id_ = core_.NextRequestId();
+      metrics_slot_ = core_.http_metrics.UnmatchedSlot(std::nullopt);
+      Response response = ErrorResponse(BadRequest("request headers too large"));
+      response.status = 431;
+      return Refuse(std::move(response));
+    }
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+        ec == net::error::eof || buffer_.size() == 0) {
+      return Close();
+    }
+    request_id_ = core_.NextRequestId();
+    metrics_slot_ = core_.http_metrics.UnmatchedSlot(std::nullopt);
+    return Refuse(ErrorResponse(BadRequest("malformed HTTP request")));
+  }
+  const auto& message = parser_->get();
+  request_id_ = AcceptableRequestId(message["X-Request-Id"]);
+  if (request_id_.empty()) request_id_ = core_.NextRequestId();
+  version_ = message.version();
+  keep_alive_ = message.keep_alive();
+  method_ = ParseMethod(ToStd(message.method_string()));
+  head_ = method_ == Method::kHead;
+  std::string_view target = ToStd(message.target());
+  std::string_view path = target.substr(0, target.find('?'));
+  if (method_) match_ = core_.router.Match(*method_, path);
+  std::size_t limit = core_.options.max_body_bytes;
+  if (match_.kind == RouteMatch::Kind::kFound && match_.options->max_body_bytes != 0) {
+    limit = match_.options->max_body_bytes;
+  }
+  parser_->body_limit(limit);
+  auto length = parser_->content_length();
+  if (length && *length > limit) {
+    metrics_slot_ = core_.http_metrics.UnmatchedSlot(method_);
+    return Refuse(ErrorResponse(
+        Error{ErrorCode::kPayloadTooLarge, "the request body is too large", {}, {}}));
+  }
+  if (bhttp::token_list(message[bhttp::field::expect]).exists("100-continue") && version_ >= 11) {
+    net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                     [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+                       if (write_ec) return self->Close();
+                       self->ReadBody();
+                     });
+    return;
+  }
+  ReadBody();
+}
+
+void Session::ReadBody() {
+  if (parser_->is_done()) return OnBody({});
+  stream_.expires_after(core_.options.body_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->OnBody(ec);
+                    });
+}
+
+void Session::OnBody(beast::error_code ec) {
+  if (state_ == State::kClosed) return;
+  if (ec == bhttp::error::body_limit) {
+    metrics_slot_ = core_.http_metrics.UnmatchedSlot(method_);
+    return Refuse(ErrorResponse(
+        Error{ErrorCode::kPayloadTooLarge, "the request body is too large", {}, {}}));
+  }
+  if (ec) return Close();
+  stream_.expires_never();
+  Dispatch();
+}
+
+void Session::Dispatch() {
+  state_ = State::kHandling;
+  if (!method_) {
+    metrics_slot_ = core_.http_metrics.UnmatchedSlot(method_);
+    Response response = ErrorResponse(BadRequest("method not supported"));
+    response.status = 501;
+    return OnHandled(std::move(response));
+  }
+  if (match_.kind == RouteMatch::Kind::kNotFound) {
+    metrics_slot_ = core_.http_metrics.UnmatchedSlot(method_);
+    return OnHandled(ErrorResponse(NotFound("no such path")));
+  }
+  if (match_.kind == RouteMatch::Kind::kMethodNotAllowed) {
+    metrics_slot_ = core_.http_metrics.UnmatchedSlot(method_);
+    Response response = ErrorResponse(BadRequest("method not allowed on this path"));
+    response.status = 405;
+    response.SetHeader("Allow", match_.allow);
+    return OnHandled(std::move(response));
+  }
+  metrics_slot_ = match_.route_index == core_.router.fallback_index()
+                      ? core_.http_metrics.FallbackSlot(method_)
+                      : match_.route_index;
+  Request request = BuildRequest(parser_->release(), match_);
+  request.remote_address = remote_address_;
+  request.request_id = request_id_;
+  const Handler* handler = match_.handler;
+  if (!match_.options->blocking || !core_.handler_pool) {
+    return OnHandled(Invoke(*handler, request, core_));
+  }
+  net::post(*core_.handler_pool, [self = shared_from_this(), handler,
+                                  request = std::move(request)]() mutable {
+    Response response = Invoke(*handler, request, self->core_);
+    auto executor = self->stream_.get_executor();
+    net::post(executor, [self = std::move(self), response = std::move(response)]() mutable {
+      self->OnHandled(std::move(response));
+    });
+  });
+}
+
+void Session::Refuse(Response response) {
+  keep_alive_ = false;
+  state_ = State::kHandling;
+  OnHandled(std::move(response));
+}
+
+void Session::OnHandled(Response response) {
+  if (state_ == State::kClosed) return;
+  if (response.stream && !head_) return StartStream(std::move(response));
+  if (!response.internal_detail.empty()) {
+    std::string line = "{\"level\":\"error\",\"request_id\":\"";
+    AppendJsonEscaped(line, request_id_);
+    line += "\",\"message\":\"";
+    AppendJsonEscaped(line, response.internal_detail);
+    line += "\"}";
+    core_.LogError(line);
+    response = InternalErrorResponse(request_id_);
+  }
+  response_ = {};
+  response_.version(version_);
+  response_.result(static_cast<unsigned>(response.status));
+  if (!response.content_type.empty()) response_.set(bhttp::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) response_.set(name, value);
+  SetStandardHeaders(response_, request_id_, response.Header("Cache-Control").has_value());
+  response_.keep_alive(keep_alive_ && !shutdown_requested_ && !core_.stopping.load());
+  if (head_) {
+    response_.content_length(response.body.size());
+  } else {
+    response_.body() = std::move(response.body);
+    response_.prepare_payload();
+  }
+  state_ = State::kWriting;
+  stream_.expires_after(core_.options.write_timeout);
+  bhttp::async_write(stream_, response_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                       self->OnWrite(ec, bytes);
+                     });
+}
+
+void Session::OnWrite(beast::error_code ec, std::size_t bytes) {
+  Finish(response_.result_int(), bytes);
+  if (ec) return Close();
+  if (!response_.keep_alive()) return LingerClose();
+  response_ = {};
+  ReadHeader();
+}
+
+void Session::Finish(int status, std::size_t bytes) {
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  core_.http_metrics.Record(metrics_slot_, status, seconds);
+  if (!core_.options.access_log) return;
+  std::string line = "{\"time\":\"" + FormatRfc3339(core_.clock.Now()) + "\",\"method\":\"";
+  line += method_ ? MethodName(*method_) : std::string_view("OTHER");
+  line += "\",\"route\":\"";
+  AppendJsonEscaped(line, match_.pattern != nullptr ? std::string_view(*match_.pattern)
+                                                    : std::string_view("unmatched"));
+  line += "\",\"status\":" + std::to_string(status);
+  char duration[32];
+  std::snprintf(duration, sizeof(duration), "%.3f", seconds * 1000.0);
+  line += ",\"duration_ms\":";
+  line += duration;
+  line += ",\"bytes\":" + std::to_string(bytes) + ",\"request_id\":\"";
+  AppendJsonEscaped(line, request_id_);
+  line += "\"}";
+  core_.options.access_log(line);
+}
+
+void Session::LingerClose() {
+  // Half-close and drain what the client still sends, so closing does not reset the connection
+  // before the client has read the answer (it may still be sending a refused body).
+  state_ = State::kLingering;
+  lingered_ = 0;
+  beast::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(kLingerTime);
+  Drain();
+}
+
+void Session::Drain() {
+  stream_.async_read_some(net::buffer(discard_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->lingered_ += n;
+                            if (ec || self->lingered_ > kLingerLimit ||
+                                self->state_ == State::kClosed) {
+                              return self->Close();
+                            }
+                            self->Drain();
+                          });
+}
+
+void Session::Close() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  heartbeat_.cancel();
+  if (events_) {
+    events_->SetWaker(nullptr);
+    events_->Close();
+  }
+  beast::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  stream_.close();
+}
+
+}  // namespace muster::http

@@ -12,6 +12,7 @@
 #include "tabular/encoding.h"
 #include "tabular/number_text.h"
 #include "tabular/xlsx.h"
+#include "tabular/xlsx_xml.h"
 
 namespace muster::tabular {
 namespace {
@@ -152,9 +153,16 @@ lxw_error WriteCells(lxw_worksheet* worksheet, const Sheet& sheet, lxw_format* h
       auto row_index = static_cast<lxw_row_t>(r);
       auto column = static_cast<lxw_col_t>(c);
       std::optional<double> number = ParseStorableNumber(row[c]);
-      lxw_error error =
-          number ? worksheet_write_number(worksheet, row_index, column, *number, format)
-                 : worksheet_write_string(worksheet, row_index, column, row[c].c_str(), format);
+      lxw_error error = LXW_NO_ERROR;
+      if (number) {
+        error = worksheet_write_number(worksheet, row_index, column, *number, format);
+      } else if (row[c].find("_x") == std::string::npos) {
+        error = worksheet_write_string(worksheet, row_index, column, row[c].c_str(), format);
+      } else {
+        // libxlsxwriter escapes control characters but not text that looks like an escape.
+        std::string escaped = EscapeXstring(row[c]);
+        error = worksheet_write_string(worksheet, row_index, column, escaped.c_str(), format);
+      }
       if (error != LXW_NO_ERROR) return error;
     }
   }
@@ -172,6 +180,10 @@ Status FillWorkbook(lxw_workbook* workbook, const std::vector<Sheet>& sheets) {
     if (sheets[i].rows.size() > 1) worksheet_freeze_panes(worksheet, 1, 0);
     SetColumnWidths(worksheet, sheets[i]);
     lxw_error error = WriteCells(worksheet, sheets[i], header);
+    if (error == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {
+      // Only possible when escaping "_xHHHH_" lookalikes pushed a cell past the limit.
+      return SheetsError("sheet '" + sheets[i].name + "': a cell is too long for Excel");
+    }
     if (error != LXW_NO_ERROR) {
       return Internal("cannot write sheet " + names[i] + ": " + lxw_strerror(error));
     }

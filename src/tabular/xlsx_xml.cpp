@@ -110,4 +110,14 @@ std::string DecodeXstring(std::string_view text) {
   return out;
 }
 
+std::string EscapeXstring(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (EscapeAt(text, i)) out.append("_x005F");
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
 }  // namespace muster::tabular

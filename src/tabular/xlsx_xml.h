@@ -40,4 +40,8 @@ std::string RichText(pugi::xml_node item);
 // "_x005F_" a literal underscore). Escapes of NUL and unpaired surrogates are dropped.
 std::string DecodeXstring(std::string_view text);
 
+// Returns `text` with the underscore of every "_xHHHH_" lookalike escaped as "_x005F_", so that
+// DecodeXstring (and Excel) give `text` back.
+std::string EscapeXstring(std::string_view text);
+
 }  // namespace muster::tabular

@@ -3,6 +3,7 @@
 #include <map>
 #include <vector>
 
+#include "tabular/encoding.h"
 #include "tabular/xlsx_xml.h"
 
 namespace muster::tabular {
@@ -104,6 +105,7 @@ Status ReadWorkbook(ZipReader& zip, const std::string& part, XlsxPackage& packag
   for (pugi::xml_node sheet : Child(workbook, "sheets").children()) {
     if (LocalName(sheet.name()) != "sheet") continue;
     std::string name = sheet.attribute("name").value();
+    if (!IsValidUtf8(name)) return PackageError("damaged XLSX file: a sheet name is not UTF-8");
     auto rel = relationships.find(PrefixedAttribute(sheet, "id"));
     if (rel == relationships.end()) {
       return PackageError("damaged XLSX file: sheet '" + name + "' has no part");

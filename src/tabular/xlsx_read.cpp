@@ -2,6 +2,7 @@
 #include <cmath>
 #include <optional>
 
+#include "tabular/encoding.h"
 #include "tabular/number_text.h"
 #include "tabular/xlsx.h"
 #include "tabular/xlsx_package.h"
@@ -169,6 +170,10 @@ class WorksheetReader {
     }
     if (text.size() > limits_.max_cell_bytes) {
       return too_large("longer than " + std::to_string(limits_.max_cell_bytes) + " bytes");
+    }
+    // pugixml passes bytes through unchecked, and XML cannot hold NUL.
+    if (!IsValidUtf8(text) || text.find('\0') != std::string::npos) {
+      return CellError(ref, "not valid UTF-8 text", "syntax");
     }
     totals_.text_bytes += text.size();
     if (++totals_.cells > limits_.max_cells || totals_.text_bytes > limits_.max_text_bytes) {

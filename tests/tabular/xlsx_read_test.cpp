@@ -165,6 +165,7 @@ TEST(ReadXlsx, ExplainsDamagedParts) {
            {"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row r=\"0\"/></sheetData></worksheet>", "sheet 's': bad row number '0'"},
            {"xl/sharedStrings.xml", "<sst><si><t>a</si></sst>", "damaged XLSX file: xl/sharedStrings.xml"},
            {"xl/_rels/workbook.xml.rels", "<Relationships/>", "damaged XLSX file: sheet 's' has no part"},
+           {"xl/worksheets/sheet1.xml", ws + "<c t=\"inlineStr\"><is><t>\xBB\xC6</t></is></c>" + end, "sheet 's': cell A1: not valid UTF-8 text"},
            {"xl/workbook.xml", "<workbook", "damaged XLSX file: xl/workbook.xml"}}) {
     Error e = MustFail(WithPart(c.part, c.content));
     EXPECT_EQ(e.message.substr(0, c.message.size()), c.message) << e.message;

@@ -199,6 +199,30 @@ Status RegistryRepo::UpdateMember(const Member& m, const std::optional<SealedIdN
   return InsertSkills(m.id, m.skills);
 }
 
+Status RegistryRepo::UpdateStreetKind(StreetId id, domain::StreetKind kind) {
+  MUSTER_TRY(tx_.Exec("UPDATE streets SET kind = ? WHERE id = ?",
+                      {std::string(domain::Name(kind)), V(id)}));
+  return Ok();
+}
+
+Status RegistryRepo::UpdateCommunityKind(CommunityId id, domain::CommunityKind kind) {
+  MUSTER_TRY(tx_.Exec("UPDATE communities SET kind = ? WHERE id = ?",
+                      {std::string(domain::Name(kind)), V(id)}));
+  return Ok();
+}
+
+Status RegistryRepo::UpdateSite(const Site& s) {
+  MUSTER_TRY(tx_.Exec("UPDATE sites SET kind = ?, lat = ?, lon = ?, risk = ? WHERE id = ?",
+                      {s.kind, s.lat, s.lon, std::string(domain::Name(s.risk)), V(s.id)}));
+  return Ok();
+}
+
+Status RegistryRepo::UpdateUnitKind(UnitId id, domain::UnitKind kind) {
+  MUSTER_TRY(tx_.Exec("UPDATE units SET kind = ? WHERE id = ?",
+                      {std::string(domain::Name(kind)), V(id)}));
+  return Ok();
+}
+
 Status RegistryRepo::InsertSkills(MemberId id, const std::vector<std::string>& skills) {
   for (const std::string& skill : skills) {
     MUSTER_TRY(tx_.Exec("INSERT INTO member_skills (member_id, skill) VALUES (?, ?)", {V(id), skill}));
@@ -281,15 +305,27 @@ Result<std::optional<MemberId>> RegistryRepo::FindMemberByPhone(const std::strin
 Result<std::optional<MemberId>> RegistryRepo::FindMemberByIdHash(const std::string& hash) {
   return OneId<MemberId>(tx_, "SELECT id FROM members WHERE id_number_hash = ?", {hash});
 }
-Result<std::optional<std::string>> RegistryRepo::SealedIdNumberOf(MemberId id) {
+namespace {
+
+Result<std::optional<std::string>> NullableText(Transaction& tx, std::string_view sql, MemberId id) {
   MUSTER_ASSIGN(auto row, One<std::optional<std::string>>(
-                              tx_, "SELECT id_number_sealed FROM members WHERE id = ?", {V(id)},
+                              tx, sql, {V(id)},
                               [](const Row& r) -> std::optional<std::string> {
                                 if (r.IsNull(0)) return std::nullopt;
                                 return r.String(0);
                               }));
   if (!row) return std::optional<std::string>();
   return *row;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> RegistryRepo::IdHashOf(MemberId id) {
+  return NullableText(tx_, "SELECT id_number_hash FROM members WHERE id = ?", id);
+}
+
+Result<std::optional<std::string>> RegistryRepo::SealedIdNumberOf(MemberId id) {
+  return NullableText(tx_, "SELECT id_number_sealed FROM members WHERE id = ?", id);
 }
 
 Result<std::vector<District>> RegistryRepo::ListDistricts(Page p) {

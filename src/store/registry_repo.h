@@ -52,6 +52,12 @@ class RegistryRepo {
   // Replaces the member's editable fields and skills (not the phone's uniqueness rules).
   Status UpdateMember(const domain::Member& m, const std::optional<SealedIdNumber>& id_number);
 
+  // Replace the mutable fields of an existing row (kinds, coordinates, risk).
+  Status UpdateStreetKind(StreetId id, domain::StreetKind kind);
+  Status UpdateCommunityKind(CommunityId id, domain::CommunityKind kind);
+  Status UpdateSite(const domain::Site& s);
+  Status UpdateUnitKind(UnitId id, domain::UnitKind kind);
+
   Result<std::optional<domain::District>> FindDistrict(DistrictId id);
   Result<std::optional<domain::Street>> FindStreet(StreetId id);
   Result<std::optional<domain::Community>> FindCommunity(CommunityId id);
@@ -71,6 +77,8 @@ class RegistryRepo {
   Result<std::optional<BranchId>> FindBranchByName(UnitId unit, const std::string& name);
   Result<std::optional<MemberId>> FindMemberByPhone(const std::string& phone);
   Result<std::optional<MemberId>> FindMemberByIdHash(const std::string& hash);
+  // Returns the keyed hash of a member's resident ID number, if recorded.
+  Result<std::optional<std::string>> IdHashOf(MemberId id);
   // Returns the sealed resident ID number of a member, if recorded.
   Result<std::optional<std::string>> SealedIdNumberOf(MemberId id);
 

@@ -1,0 +1,238 @@
+// The contract every Store implementation keeps, run against SQLite and a throwaway PostgreSQL.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <limits>
+#include <thread>
+#include <vector>
+
+#include "store/migrations.h"
+#include "store/store.h"
+#include "support/test_store.h"
+
+namespace muster::store {
+namespace {
+
+using muster::testing::BackendName;
+using muster::testing::NewStore;
+using muster::testing::ReopenLastStore;
+
+class StoreContract : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    store_ = NewStore(GetParam());
+    Status s = store_->Write([](Transaction& tx) -> Status {
+      return tx.ExecScript(
+          "CREATE TABLE counters (id {ID}, name TEXT NOT NULL UNIQUE, n BIGINT NOT NULL, "
+          "x {REAL}, note TEXT)");
+    });
+    ASSERT_TRUE(s.ok()) << s.error().message;
+  }
+
+  std::int64_t CountRows() {
+    auto n = store_->Read([](Transaction& tx) { return tx.QueryInt("SELECT COUNT(*) FROM counters", {}); });
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? n->value_or(-1) : -1;
+  }
+
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContract, MigrateIsIdempotent) {
+  auto again = store_->Migrate();
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, AllMigrations().back().version);
+}
+
+TEST_P(StoreContract, CommittedWriteIsVisibleToLaterReads) {
+  auto id = store_->Write([](Transaction& tx) {
+    return tx.InsertReturningId("INSERT INTO counters (name, n) VALUES (?, ?) RETURNING id",
+                                {std::string("a"), std::int64_t{1}});
+  });
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_GT(*id, 0);
+  EXPECT_EQ(CountRows(), 1);
+}
+
+TEST_P(StoreContract, FailedWriteChangesNothing) {
+  Status s = store_->Write([](Transaction& tx) -> Status {
+    MUSTER_TRY(tx.Exec("INSERT INTO counters (name, n) VALUES (?, ?)", {std::string("a"), std::int64_t{1}}));
+    return Invalid("name", "refused after the insert");
+  });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().field, "name");
+  EXPECT_EQ(CountRows(), 0);
+}
+
+TEST_P(StoreContract, UniqueViolationIsConflict) {
+  auto insert = [&] {
+    return store_->Write([](Transaction& tx) {
+      return tx.Exec("INSERT INTO counters (name, n) VALUES (?, ?)", {std::string("a"), std::int64_t{1}});
+    });
+  };
+  ASSERT_TRUE(insert().ok());
+  auto second = insert();
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(CountRows(), 1);
+}
+
+TEST_P(StoreContract, ValuesRoundTripExactly) {
+  const std::int64_t big = std::numeric_limits<std::int64_t>::max();
+  const std::string text = "黄贝街道 'quoted' \"double\" ? $1 \\ 😀";
+  ASSERT_TRUE(store_->Write([&](Transaction& tx) {
+                      return tx.Exec("INSERT INTO counters (name, n, x, note) VALUES (?, ?, ?, ?)",
+                                     {text, big, 22.5431, Null()});
+                    }).ok());
+  struct Got {
+    std::string name;
+    std::int64_t n = 0;
+    double x = 0;
+    bool note_null = false;
+  } got;
+  ASSERT_TRUE(store_->Read([&](Transaction& tx) -> Status {
+                      return tx.Query("SELECT name, n, x, note FROM counters", [&](const Row& r) {
+                        got = {r.String(0), r.Int(1), r.Double(2), r.IsNull(3)};
+                        return Ok();
+                      });
+                    }).ok());
+  EXPECT_EQ(got.name, text);
+  EXPECT_EQ(got.n, big);
+  EXPECT_DOUBLE_EQ(got.x, 22.5431);
+  EXPECT_TRUE(got.note_null);
+}
+
+TEST_P(StoreContract, QuestionMarksInsideQuotesAreNotParameters) {
+  auto r = store_->Write([](Transaction& tx) {
+    return tx.InsertReturningId("INSERT INTO counters (name, n, note) VALUES (?, ?, 'why?') RETURNING id",
+                                {std::string("q"), std::int64_t{0}});
+  });
+  ASSERT_TRUE(r.ok()) << r.error().message;
+}
+
+TEST_P(StoreContract, ErrorFromRowCallbackStopsAndRollsBack) {
+  ASSERT_TRUE(store_->Write([](Transaction& tx) {
+                      return tx.Exec("INSERT INTO counters (name, n) VALUES ('a', 1), ('b', 2)");
+                    }).ok());
+  int seen = 0;
+  Status s = store_->Read([&](Transaction& tx) -> Status {
+    return tx.Query("SELECT n FROM counters ORDER BY n", [&](const Row&) -> Status {
+      ++seen;
+      return NotFound("stop");
+    });
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(seen, 1);
+}
+
+// Read-modify-write increments from many threads: each must count exactly once. On PostgreSQL
+// this exercises serialization failures and reruns; on SQLite the single writer.
+TEST_P(StoreContract, ConcurrentIncrementsAreNeverLost) {
+  ASSERT_TRUE(store_->Write([](Transaction& tx) {
+                      return tx.Exec("INSERT INTO counters (name, n) VALUES ('c', 0)");
+                    }).ok());
+  constexpr int kThreads = 8, kEach = 50;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        Status s = store_->Write([](Transaction& tx) -> Status {
+          MUSTER_ASSIGN(auto n, tx.QueryInt("SELECT n FROM counters WHERE name = 'c'", {}));
+          MUSTER_TRY(tx.Exec("UPDATE counters SET n = ? WHERE name = 'c'", {*n + 1}));
+          return Ok();
+        });
+        if (!s.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto n = store_->Read([](Transaction& tx) { return tx.QueryInt("SELECT n FROM counters WHERE name = 'c'", {}); });
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->value_or(-1), kThreads * kEach);
+}
+
+// Two stores on one database behave as two server processes: contention between them never
+// reaches a caller as an error, and no write is lost.
+TEST_P(StoreContract, TwoStoresOnOneDatabaseNeverSurfaceBusy) {
+  auto other = ReopenLastStore(GetParam());
+  constexpr int kEach = 100;
+  std::atomic<int> failures{0};
+  auto writer = [&](Store& s, const std::string& prefix) {
+    for (int i = 0; i < kEach; ++i) {
+      auto st = s.Write([&](Transaction& tx) {
+        return tx.Exec("INSERT INTO counters (name, n) VALUES (?, ?)",
+                       {prefix + std::to_string(i), std::int64_t{i}});
+      });
+      if (!st.ok()) ++failures;
+    }
+  };
+  std::thread a(writer, std::ref(*store_), "a");
+  std::thread b(writer, std::ref(*other), "b");
+  a.join();
+  b.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(CountRows(), 2 * kEach);
+}
+
+// A conditional write enforces a cap under concurrency: the pattern sign-ups rely on.
+TEST_P(StoreContract, ConditionalWriteNeverExceedsCap) {
+  ASSERT_TRUE(store_->Write([](Transaction& tx) {
+                      return tx.Exec("INSERT INTO counters (name, n) VALUES ('cap', 0)");
+                    }).ok());
+  constexpr int kThreads = 8, kEach = 20, kCap = 37;
+  std::atomic<int> granted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        auto changed = store_->Write([](Transaction& tx) {
+          return tx.Exec("UPDATE counters SET n = n + 1 WHERE name = 'cap' AND n < ?",
+                         {std::int64_t{kCap}});
+        });
+        if (changed.ok() && *changed == 1) ++granted;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(granted.load(), kCap);
+}
+
+TEST_P(StoreContract, ReadSeesOneSnapshot) {
+  ASSERT_TRUE(store_->Write([](Transaction& tx) {
+                      return tx.Exec("INSERT INTO counters (name, n) VALUES ('s', 1)");
+                    }).ok());
+  std::int64_t first = 0, second = 0;
+  Status s = store_->Read([&](Transaction& tx) -> Status {
+    MUSTER_ASSIGN(auto a, tx.QueryInt("SELECT n FROM counters WHERE name = 's'", {}));
+    first = a.value_or(0);
+    std::thread([&] {
+      ASSERT_TRUE(store_->Write([](Transaction& w) {
+                          return w.Exec("UPDATE counters SET n = 2 WHERE name = 's'");
+                        }).ok());
+    }).join();
+    MUSTER_ASSIGN(auto b, tx.QueryInt("SELECT n FROM counters WHERE name = 's'", {}));
+    second = b.value_or(0);
+    return Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(first, 1);
+  EXPECT_EQ(second, 1);
+}
+
+TEST_P(StoreContract, SyntaxErrorIsInternalNotRetried) {
+  Status s = store_->Write([](Transaction& tx) -> Status {
+    MUSTER_TRY(tx.Exec("SELEKT 1"));
+    return Ok();
+  });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kInternal);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& info) { return BackendName(info.param); });
+
+}  // namespace
+}  // namespace muster::store

@@ -104,11 +104,13 @@ std::vector<std::shared_ptr<EventStream>> EventHub::LiveLocked() {
   std::vector<std::shared_ptr<EventStream>> live;
   live.reserve(subscribers_.size());
   std::size_t kept = 0;
-  for (auto& weak : subscribers_) {
-    std::shared_ptr<EventStream> stream = weak.lock();
+  for (std::size_t i = 0; i < subscribers_.size(); ++i) {
+    std::shared_ptr<EventStream> stream = subscribers_[i].lock();
     if (!stream || stream->closed()) continue;
-    live.push_back(stream);
-    subscribers_[kept++] = std::move(weak);
+    live.push_back(std::move(stream));
+    // Self-move would empty a weak_ptr, so move only when an earlier slot was freed.
+    if (kept != i) subscribers_[kept] = std::move(subscribers_[i]);
+    ++kept;
   }
   subscribers_.resize(kept);
   return live;

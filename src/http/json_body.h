@@ -45,6 +45,8 @@ class BodyReader {
  public:
   // `path` prefixes the field names in errors (empty at the top level).
   explicit BodyReader(const nlohmann::json& object, std::string path = {});
+  // The reader keeps a reference: a temporary would dangle.
+  explicit BodyReader(nlohmann::json&& object, std::string path = {}) = delete;
 
   std::string String(std::string_view key);
   std::optional<std::string> OptionalString(std::string_view key);

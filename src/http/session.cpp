@@ -8,6 +8,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <limits>
+
 #include "base/time.h"
 #include "http/text.h"
 
@@ -136,7 +138,10 @@ void Session::ReadHeader() {
   state_ = State::kIdle;
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(core_.options.max_header_bytes));
-  parser_->body_limit(core_.options.max_body_bytes);
+  // No limit while reading the header: the route decides it (OnHeader), and Beast would
+  // otherwise fail the header of a large announced body before we can answer 413. (Not
+  // boost::none: Beast 1.74 compares Content-Length against an empty optional as "too large".)
+  parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
   stream_.expires_after(core_.options.header_timeout);
   bhttp::async_read_header(stream_, buffer_, *parser_,
                            [self = shared_from_this()](beast::error_code ec, std::size_t) {

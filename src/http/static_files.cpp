@@ -49,11 +49,11 @@ bool IsSafePath(std::string_view path) {
   while (!path.empty()) {
     std::size_t slash = path.find('/');
     std::string_view segment = path.substr(0, slash);
-    if (!segment.empty() && segment.front() == '.') return false;
     if (slash == std::string_view::npos) break;
+    if (segment.empty() || segment.front() == '.') return false;
     path.remove_prefix(slash + 1);
   }
-  return true;
+  return path.empty() || path.front() != '.';
 }
 
 bool StartsWith(std::string_view text, std::string_view prefix) {

@@ -1,0 +1,243 @@
+// Server behaviour over time: event streams, timeouts and graceful shutdown.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <stdlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "http/event_hub.h"
+#include "http/server.h"
+#include "http/static_files.h"
+#include "http/test_client.h"
+
+namespace muster::http {
+namespace {
+
+using testing::TestClient;
+using namespace std::chrono_literals;
+
+// Polls `condition` for up to `timeout`.
+template <typename F>
+bool Eventually(F&& condition, std::chrono::milliseconds timeout = 3s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return condition();
+}
+
+ServerOptions TestOptions() {
+  ServerOptions options;
+  options.port = 0;
+  options.io_threads = 2;
+  options.handler_threads = 2;
+  options.error_log = [](std::string_view) {};
+  return options;
+}
+
+TEST(EventStreams, DeliversPublishedEventsAndCleansUpOnDisconnect) {
+  EventHub hub;
+  Router router;
+  router.Get("/api/v1/events", [&hub](const Request&) { return Response::Stream(hub.Subscribe()); });
+  Server server(router, TestOptions());
+  ASSERT_TRUE(server.Start().ok());
+
+  auto client = std::make_unique<TestClient>(server.port());
+  ASSERT_TRUE(client->Send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto head = client->Read();
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->Header("Content-Type"), "text/event-stream; charset=utf-8");
+  EXPECT_EQ(head->Header("Cache-Control"), "no-store");
+  EXPECT_EQ(head->Header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(hub.subscriber_count(), 1u);
+
+  hub.Publish(Event{"shift_updated", R"({"shift_id":9})", ""});
+  auto received = client->ReadUntil("data: {\"shift_id\":9}\n\n");
+  ASSERT_TRUE(received.has_value());
+  EXPECT_NE(received->find("event: shift_updated\n"), std::string::npos);
+  hub.Publish(Event{"", "second", ""});
+  EXPECT_TRUE(client->ReadUntil("data: second\n\n").has_value());
+
+  client.reset();  // the dashboard closes its tab
+  EXPECT_TRUE(Eventually([&] { return hub.subscriber_count() == 0; }));
+  EXPECT_TRUE(Eventually([&] { return server.connection_count() == 0; }));
+  server.Stop();
+}
+
+TEST(EventStreams, SendsHeartbeatsWhileIdle) {
+  EventHub hub;
+  Router router;
+  router.Get("/events", [&hub](const Request&) { return Response::Stream(hub.Subscribe()); });
+  ServerOptions options = TestOptions();
+  options.sse_heartbeat = 50ms;
+  Server server(router, options);
+  ASSERT_TRUE(server.Start().ok());
+  TestClient client(server.port());
+  client.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(client.Read().has_value());
+  EXPECT_TRUE(client.ReadUntil(": heartbeat\n\n", 2s).has_value());
+}
+
+TEST(EventStreams, StopClosesOpenStreams) {
+  EventHub hub;
+  Router router;
+  router.Get("/events", [&hub](const Request&) { return Response::Stream(hub.Subscribe()); });
+  Server server(router, TestOptions());
+  ASSERT_TRUE(server.Start().ok());
+  TestClient client(server.port());
+  client.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(client.Read().has_value());
+  const auto started = std::chrono::steady_clock::now();
+  server.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  EXPECT_TRUE(client.WaitClosed(2s));
+  EXPECT_EQ(hub.subscriber_count(), 0u);
+}
+
+TEST(GracefulStop, FinishesTheRequestInFlightAndClosesIdleConnections) {
+  std::atomic<bool> slow_started{false};
+  Router router;
+  router.Get("/slow", [&](const Request&) {
+    slow_started = true;
+    std::this_thread::sleep_for(300ms);
+    return Response::Json({{"done", true}});
+  });
+  router.Get("/hello", [](const Request&) { return Response::Json({{"hello", 1}}); });
+  Server server(router, TestOptions());
+  ASSERT_TRUE(server.Start().ok());
+  TestClient idle(server.port());
+  ASSERT_EQ(idle.Call("GET", "/hello")->status, 200);
+
+  TestClient busy(server.port());
+  busy.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(Eventually([&] { return slow_started.load(); }));
+  auto stopped = std::async(std::launch::async, [&] { server.Stop(); });
+
+  auto response = busy.Read(3s);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->Header("Connection"), "close");
+  EXPECT_TRUE(idle.WaitClosed(2s));
+  EXPECT_EQ(stopped.wait_for(3s), std::future_status::ready);
+  TestClient late(server.port());
+  EXPECT_FALSE(late.connected() && late.Call("GET", "/hello").has_value());
+}
+
+TEST(GracefulStop, GivesUpOnRequestsPastTheGracePeriod) {
+  std::atomic<bool> started{false};
+  Router router;
+  router.Get("/stuck", [&](const Request&) {
+    started = true;
+    std::this_thread::sleep_for(700ms);
+    return Response::Json({});
+  });
+  ServerOptions options = TestOptions();
+  options.shutdown_grace = 100ms;
+  Server server(router, options);
+  ASSERT_TRUE(server.Start().ok());
+  TestClient client(server.port());
+  client.Send("GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(Eventually([&] { return started.load(); }));
+  const auto begin = std::chrono::steady_clock::now();
+  server.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 2s);
+  EXPECT_TRUE(client.WaitClosed(1s));
+}
+
+TEST(Timeouts, ClosesAConnectionThatSendsHeadersTooSlowly) {
+  Router router;
+  router.Get("/hello", [](const Request&) { return Response::Json({}); });
+  ServerOptions options = TestOptions();
+  options.header_timeout = std::chrono::seconds(1);
+  Server server(router, options);
+  ASSERT_TRUE(server.Start().ok());
+  TestClient client(server.port());
+  const auto begin = std::chrono::steady_clock::now();
+  client.Send("GET /hello HTTP/1.1\r\n");
+  for (int i = 0; i < 6; ++i) {
+    std::this_thread::sleep_for(200ms);
+    if (!client.Send("X-Slow: 1\r\n")) break;
+  }
+  EXPECT_TRUE(client.WaitClosed(3s));
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 3s);
+}
+
+TEST(Timeouts, ClosesIdleKeepAliveConnections) {
+  Router router;
+  router.Get("/hello", [](const Request&) { return Response::Json({}); });
+  ServerOptions options = TestOptions();
+  options.header_timeout = std::chrono::seconds(1);
+  Server server(router, options);
+  ASSERT_TRUE(server.Start().ok());
+  TestClient client(server.port());
+  ASSERT_EQ(client.Call("GET", "/hello")->status, 200);
+  EXPECT_TRUE(client.WaitClosed(3s));
+  EXPECT_TRUE(Eventually([&] { return server.connection_count() == 0; }));
+}
+
+TEST(Limits, ClosesConnectionsBeyondTheMaximum) {
+  Router router;
+  router.Get("/hello", [](const Request&) { return Response::Json({}); });
+  ServerOptions options = TestOptions();
+  options.max_connections = 2;
+  Server server(router, options);
+  ASSERT_TRUE(server.Start().ok());
+  TestClient a(server.port());
+  TestClient b(server.port());
+  ASSERT_EQ(a.Call("GET", "/hello")->status, 200);
+  ASSERT_EQ(b.Call("GET", "/hello")->status, 200);
+  TestClient c(server.port());
+  EXPECT_TRUE(c.WaitClosed(2s));
+}
+
+TEST(Start, ReportsAnAddressInUse) {
+  Router router;
+  Server first(router, TestOptions());
+  ASSERT_TRUE(first.Start().ok());
+  ServerOptions options = TestOptions();
+  options.port = first.port();
+  Server second(router, options);
+  Status status = second.Start();
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(first.address().find(std::to_string(first.port())), std::string::npos);
+}
+
+TEST(StaticFilesOverTheWire, RefusesTraversal) {
+  namespace fs = std::filesystem;
+  std::string pattern = (fs::temp_directory_path() / "muster-wire-XXXXXX").string();
+  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+  const fs::path base = pattern;
+  fs::create_directories(base / "web");
+  std::ofstream(base / "web" / "index.html") << "<title>Muster</title>";
+  std::ofstream(base / "secret.txt") << "top secret";
+  Router router;
+  router.SetFallback(StaticFiles::MakeHandler(base / "web"));
+  Server server(router, TestOptions());
+  ASSERT_TRUE(server.Start().ok());
+  TestClient client(server.port());
+  for (const char* target : {"/../secret.txt", "/../../etc/passwd", "/%2e%2e/secret.txt",
+                             "/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/..%2f..%2f..%2fetc%2fpasswd",
+                             "/static/../../secret.txt", "/%252e%252e/secret.txt"}) {
+    auto response = client.Call("GET", target);
+    ASSERT_TRUE(response.has_value()) << target;
+    EXPECT_NE(response->status, 200) << target;
+    EXPECT_EQ(response->body.find("secret"), std::string::npos) << target;
+    EXPECT_EQ(response->body.find("root:"), std::string::npos) << target;
+  }
+  auto index = client.Call("GET", "/");
+  EXPECT_EQ(index->status, 200);
+  EXPECT_EQ(index->Header("Cache-Control"), "no-cache");
+  server.Stop();
+  fs::remove_all(base);
+}
+
+}  // namespace
+}  // namespace muster::http

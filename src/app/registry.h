@@ -83,6 +83,7 @@ class RegistryRules {
 
   // Returns today's date in Asia/Shanghai by the injected clock.
   Date Today() const { return ShanghaiDate(clock_.Now()); }
+  Timestamp Now() const { return clock_.Now(); }
 
   const crypto::Keyring& keys() const { return keys_; }
 

@@ -148,9 +148,9 @@ class CsvParser {
   void CountLines(std::string_view part, size_t end) {
     for (size_t i = 0; i < part.size(); ++i) {
       if (part[i] == '\n') ++line_;
-      bool cr_alone = part[i] == '\r' && (i + 1 < part.size() ? part[i + 1] != '\n'
-                                                              : end >= text_.size() ||
-                                                                    text_[end] != '\n');
+      bool cr_alone =
+          part[i] == '\r' &&
+          (i + 1 < part.size() ? part[i + 1] != '\n' : end >= text_.size() || text_[end] != '\n');
       if (cr_alone) ++line_;
     }
   }

@@ -72,8 +72,8 @@ std::string WriteCsv(const Sheet& sheet) {
       const std::string& cell = row[c];
       // A lone empty cell would read back as a blank line, and an unquoted "sep=" first cell as
       // Excel's delimiter hint.
-      bool force_quotes = (row.size() == 1 && cell.empty()) ||
-                          (r == 0 && c == 0 && cell.starts_with("sep="));
+      bool force_quotes =
+          (row.size() == 1 && cell.empty()) || (r == 0 && c == 0 && cell.starts_with("sep="));
       if (NeedsFormulaGuard(cell)) {
         AppendField(out, "'" + cell, force_quotes);
       } else {

@@ -79,8 +79,8 @@ std::optional<double> ParseStorableNumber(std::string_view text) {
 }
 
 NumberKind ClassifyBuiltinFormat(int id) {
-  if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || id == 36 ||
-      (id >= 50 && id <= 54) || (id >= 57 && id <= 58)) {
+  if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || id == 36 || (id >= 50 && id <= 54) ||
+      (id >= 57 && id <= 58)) {
     return NumberKind::kDate;
   }
   if ((id >= 18 && id <= 21) || (id >= 32 && id <= 35) || (id >= 45 && id <= 47) || id == 55 ||
@@ -140,8 +140,8 @@ std::optional<std::string> FormatSerial(double serial, NumberKind kind, bool dat
   using std::chrono::December;
   std::string date;
   if (date1904) {
-    date = FormatDate(DateFromDayNumber(DayNumber(std::chrono::year{1904} / 1 / 1) +
-                                        static_cast<int>(days)));
+    date = FormatDate(
+        DateFromDayNumber(DayNumber(std::chrono::year{1904} / 1 / 1) + static_cast<int>(days)));
   } else if (days == 60) {
     date = "1900-02-29";  // Lotus 1-2-3's leap-year bug, kept by Excel
   } else {

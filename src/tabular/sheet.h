@@ -30,8 +30,8 @@ struct Limits {
   size_t max_columns = 1'000;         // cells per row (XLSX: up to the last non-empty one)
   size_t max_cell_bytes = 64 * 1024;  // UTF-8 bytes in one cell
   size_t max_cells = 20'000'000;      // cells in all sheets together
-  uint64_t max_text_bytes = uint64_t{512} << 20;           // cell text in all sheets together
-  uint64_t max_uncompressed_bytes = uint64_t{200} << 20;   // XLSX: all zip parts read, unpacked
+  uint64_t max_text_bytes = uint64_t{512} << 20;          // cell text in all sheets together
+  uint64_t max_uncompressed_bytes = uint64_t{200} << 20;  // XLSX: all zip parts read, unpacked
 };
 
 }  // namespace muster::tabular

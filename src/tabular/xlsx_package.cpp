@@ -26,8 +26,8 @@ Error PackageError(std::string message, std::string reason = "syntax") {
 // Resolves `target` against the folder `base` ("xl/") as OPC does: a leading '/' means the
 // package root, "." and ".." segments are applied.
 std::string ResolveTarget(std::string_view base, std::string_view target) {
-  std::string joined =
-      target.starts_with('/') ? std::string(target.substr(1)) : std::string(base) + std::string(target);
+  std::string joined = target.starts_with('/') ? std::string(target.substr(1))
+                                               : std::string(base) + std::string(target);
   std::vector<std::string> segments;
   size_t start = 0;
   while (start <= joined.size()) {

@@ -193,8 +193,8 @@ class WorksheetReader {
   Sheet sheet_;
 };
 
-Result<Sheet> ReadWorksheet(ZipReader& zip, const XlsxPackage& package,
-                            const XlsxWorksheetRef& ref, const Limits& limits, Totals& totals) {
+Result<Sheet> ReadWorksheet(ZipReader& zip, const XlsxPackage& package, const XlsxWorksheetRef& ref,
+                            const Limits& limits, Totals& totals) {
   MUSTER_ASSIGN(std::string xml, zip.Read(ref.part));
   pugi::xml_document doc;
   MUSTER_TRY(ParseXml(xml, doc, ref.part));

@@ -73,7 +73,9 @@ std::string CleanSheetName(std::string_view name, size_t index) {
   }
   clean = std::string(TruncateUtf16(clean, kExcelMaxSheetNameUnits));
   size_t first = clean.find_first_not_of('\'');
-  clean = first == std::string::npos ? "" : clean.substr(first, clean.find_last_not_of('\'') - first + 1);
+  clean = first == std::string::npos
+              ? ""
+              : clean.substr(first, clean.find_last_not_of('\'') - first + 1);
   if (clean.empty()) clean = "Sheet" + std::to_string(index + 1);
   if (AsciiLower(clean) == "history") clean += "_";  // reserved by Excel
   return clean;
@@ -107,10 +109,11 @@ class TempFile {
 
   Status Create() {
     const char* dir = std::getenv("TMPDIR");
-    std::string path = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
-                       "/muster-xlsx-XXXXXX";
+    std::string path =
+        std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/muster-xlsx-XXXXXX";
     int fd = mkstemp(path.data());
-    if (fd < 0) return Unavailable("cannot create a temporary file: " + std::string(strerror(errno)));
+    if (fd < 0)
+      return Unavailable("cannot create a temporary file: " + std::string(strerror(errno)));
     close(fd);
     path_ = std::move(path);
     return Ok();
@@ -137,8 +140,8 @@ void SetColumnWidths(lxw_worksheet* worksheet, const Sheet& sheet) {
     for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
   }
   for (size_t c = 0; c < widths.size(); ++c) {
-    double width = std::clamp(static_cast<double>(widths[c]) * 1.1 + 2, kMinColumnWidth,
-                              kMaxColumnWidth);
+    double width =
+        std::clamp(static_cast<double>(widths[c]) * 1.1 + 2, kMinColumnWidth, kMaxColumnWidth);
     worksheet_set_column(worksheet, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), width,
                          nullptr);
   }

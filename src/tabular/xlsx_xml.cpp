@@ -8,8 +8,8 @@
 namespace muster::tabular {
 namespace {
 
-constexpr unsigned kParseOptions = pugi::parse_escapes | pugi::parse_eol | pugi::parse_cdata |
-                                   pugi::parse_ws_pcdata_single;
+constexpr unsigned kParseOptions =
+    pugi::parse_escapes | pugi::parse_eol | pugi::parse_cdata | pugi::parse_ws_pcdata_single;
 
 // Returns the UTF-16 unit of the escape "_xHHHH_" at `i`, if there is one.
 std::optional<char32_t> EscapeAt(std::string_view text, size_t i) {

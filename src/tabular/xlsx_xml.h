@@ -5,7 +5,6 @@
 // Internal to tabular/.
 
 #include <pugixml.hpp>
-
 #include <string>
 #include <string_view>
 

@@ -56,9 +56,9 @@ Result<std::string> ZipReader::Read(std::string_view name) {
 
 Result<std::string> ZipReader::ReadIndex(zip_uint64_t index, std::string_view name) {
   auto too_large = [&] {
-    return FileError("XLSX file unpacks to more than the allowed size (at " + std::string(name) +
-                         ")",
-                     "too_large");
+    return FileError(
+        "XLSX file unpacks to more than the allowed size (at " + std::string(name) + ")",
+        "too_large");
   };
   zip_stat_t stat;
   zip_stat_init(&stat);
@@ -68,9 +68,9 @@ Result<std::string> ZipReader::ReadIndex(zip_uint64_t index, std::string_view na
   }
   std::unique_ptr<zip_file_t, FileCloser> file(zip_fopen_index(zip_.get(), index, 0));
   if (file == nullptr) {
-    return FileError("cannot read part " + std::string(name) + " of the XLSX file: " +
-                         zip_strerror(zip_.get()),
-                     "syntax");
+    return FileError(
+        "cannot read part " + std::string(name) + " of the XLSX file: " + zip_strerror(zip_.get()),
+        "syntax");
   }
   std::string content;
   if (stat.valid & ZIP_STAT_SIZE) content.reserve(std::min<uint64_t>(stat.size, kMaxReserve));
@@ -78,9 +78,9 @@ Result<std::string> ZipReader::ReadIndex(zip_uint64_t index, std::string_view na
   while (true) {
     zip_int64_t got = zip_fread(file.get(), buffer, sizeof buffer);
     if (got < 0) {
-      return FileError("damaged XLSX file: part " + std::string(name) + ": " +
-                           zip_file_strerror(file.get()),
-                       "syntax");
+      return FileError(
+          "damaged XLSX file: part " + std::string(name) + ": " + zip_file_strerror(file.get()),
+          "syntax");
     }
     if (got == 0) break;
     if (static_cast<uint64_t>(got) > budget_left_ - content.size()) return too_large();

@@ -58,11 +58,14 @@ INSTANTIATE_TEST_SUITE_P(
         ReadCase{"quoted empty", "\"\"\nx\n", {{""}, {"x"}}},
         ReadCase{"blank line is a row without cells", "a\n\nb\n", {{"a"}, {}, {"b"}}},
         ReadCase{"trailing blank rows dropped", "a,b\n,\n\n\r\n\"\"\n", {{"a", "b"}}},
-        ReadCase{"ragged rows kept", "a,b,c\n1\n1,2,3,4\n", {{"a", "b", "c"}, {"1"}, {"1", "2", "3", "4"}}},
-        ReadCase{"empty file", "", {}},
-        ReadCase{"bom only", "\xEF\xBB\xBF", {}},
+        ReadCase{"ragged rows kept",
+                 "a,b,c\n1\n1,2,3,4\n",
+                 {{"a", "b", "c"}, {"1"}, {"1", "2", "3", "4"}}},
+        ReadCase{"empty file", "", {}}, ReadCase{"bom only", "\xEF\xBB\xBF", {}},
         ReadCase{"header only", "姓名,电话\n", {{"姓名", "电话"}}},
-        ReadCase{"utf8 bom", "\xEF\xBB\xBF姓名,街道\r\n张三,黄贝街道\r\n", {{"姓名", "街道"}, {"张三", "黄贝街道"}}},
+        ReadCase{"utf8 bom",
+                 "\xEF\xBB\xBF姓名,街道\r\n张三,黄贝街道\r\n",
+                 {{"姓名", "街道"}, {"张三", "黄贝街道"}}},
         ReadCase{"quote inside unquoted field is literal", "ab\"c,d", {{"ab\"c", "d"}}},
         ReadCase{"text after closing quote appended", "\"ab\"c,d", {{"abc", "d"}}},
         ReadCase{"spaces kept", " a , b ", {{" a ", " b "}}},
@@ -131,23 +134,47 @@ Limits Small() {
 INSTANTIATE_TEST_SUITE_P(
     Hostile, ReadCsvErrors,
     ::testing::Values(
-        ErrorCase{"unterminated", "a,b\n\"open,c\nmore\n", {}, "line 2: unterminated quoted field", "syntax"},
-        ErrorCase{"line count after embedded newlines", "\"a\nb\",c\r\n\"x", {}, "line 3: unterminated", "syntax"},
-        ErrorCase{"neither utf8 nor gb18030", "a,b\n\xFF\xFF\n", {}, "line 2: the file is neither UTF-8 nor GBK", "encoding"},
-        ErrorCase{"bom then bad utf8", "\xEF\xBB\xBFok\n\xC3\x28\n", {}, "line 2: invalid UTF-8", "encoding"},
+        ErrorCase{"unterminated",
+                  "a,b\n\"open,c\nmore\n",
+                  {},
+                  "line 2: unterminated quoted field",
+                  "syntax"},
+        ErrorCase{"line count after embedded newlines",
+                  "\"a\nb\",c\r\n\"x",
+                  {},
+                  "line 3: unterminated",
+                  "syntax"},
+        ErrorCase{"neither utf8 nor gb18030",
+                  "a,b\n\xFF\xFF\n",
+                  {},
+                  "line 2: the file is neither UTF-8 nor GBK",
+                  "encoding"},
+        ErrorCase{"bom then bad utf8",
+                  "\xEF\xBB\xBFok\n\xC3\x28\n",
+                  {},
+                  "line 2: invalid UTF-8",
+                  "encoding"},
         ErrorCase{"odd utf16", "\xFF\xFE\x41\x00\x42", {}, "line 1: invalid UTF-16", "encoding"},
-        ErrorCase{"nul byte", std::string("a,b\nc\0d\n", 8), {}, "line 2: NUL character", "encoding"},
-        ErrorCase{"workbook given as csv", "PK\x03\x04rest", {}, "this is an Excel workbook", "not_csv"},
-        ErrorCase{"too many rows", "a\nb\nc\nd\n", Small(), "line 4: more than 3 rows", "too_large"},
-        ErrorCase{"too many columns", "a,b,c\n", Small(), "line 1: more than 2 columns", "too_large"},
-        ErrorCase{"cell too long", "ok\nabcde\n", Small(), "line 2: a cell is longer than 4 bytes", "too_large"},
-        ErrorCase{"too many cells", "a,b\nc,d\ne,f\n", Small(), "line 3: more than 5 cells", "too_large"}));
+        ErrorCase{
+            "nul byte", std::string("a,b\nc\0d\n", 8), {}, "line 2: NUL character", "encoding"},
+        ErrorCase{
+            "workbook given as csv", "PK\x03\x04rest", {}, "this is an Excel workbook", "not_csv"},
+        ErrorCase{"too many rows", "a\nb\nc\nd\n", Small(), "line 4: more than 3 rows",
+                  "too_large"},
+        ErrorCase{"too many columns", "a,b,c\n", Small(), "line 1: more than 2 columns",
+                  "too_large"},
+        ErrorCase{"cell too long", "ok\nabcde\n", Small(), "line 2: a cell is longer than 4 bytes",
+                  "too_large"},
+        ErrorCase{"too many cells", "a,b\nc,d\ne,f\n", Small(), "line 3: more than 5 cells",
+                  "too_large"}));
 
 TEST(WriteCsv, WritesBomCrlfAndQuotes) {
-  Sheet sheet{"s", {{"姓名", "备注"}, {"张三", "a,b"}, {"李四", "say \"hi\""}, {"王五", "l1\nl2"}, {""}}};
-  EXPECT_EQ(WriteCsv(sheet),
-            "\xEF\xBB\xBF姓名,备注\r\n张三,\"a,b\"\r\n李四,\"say \"\"hi\"\"\"\r\n王五,\"l1\nl2\"\r\n"
-            "\"\"\r\n");
+  Sheet sheet{
+      "s", {{"姓名", "备注"}, {"张三", "a,b"}, {"李四", "say \"hi\""}, {"王五", "l1\nl2"}, {""}}};
+  EXPECT_EQ(
+      WriteCsv(sheet),
+      "\xEF\xBB\xBF姓名,备注\r\n张三,\"a,b\"\r\n李四,\"say \"\"hi\"\"\"\r\n王五,\"l1\nl2\"\r\n"
+      "\"\"\r\n");
 }
 
 TEST(WriteCsv, WritesNothingButTheBomForNoRows) { EXPECT_EQ(WriteCsv(Sheet{}), "\xEF\xBB\xBF"); }
@@ -166,14 +193,14 @@ TEST_P(FormulaGuard, FollowsTheDocumentedRule) {
 INSTANTIATE_TEST_SUITE_P(
     Owasp, FormulaGuard,
     ::testing::Values(GuardCase{"=SUM(A1:A9)", true}, GuardCase{"@SUM(A1)", true},
-                      GuardCase{"+cmd|' /C calc'!A0", true}, GuardCase{"-2+3+cmd|' /C calc'!A0", true},
-                      GuardCase{"\tx", true}, GuardCase{"\rx", true}, GuardCase{"-A1", true},
-                      GuardCase{"＝SUM(A1)", true}, GuardCase{"＠x", true}, GuardCase{"＋cmd|x", true},
-                      GuardCase{"-12.5", false}, GuardCase{"+86 138-1234-5678", false},
-                      GuardCase{"-1,234.50", false}, GuardCase{"+5%", false}, GuardCase{"-", false},
-                      GuardCase{"－1", false}, GuardCase{"13812345678", false},
-                      GuardCase{"(010) 1234-5678", false}, GuardCase{"a=b", false},
-                      GuardCase{"", false}, GuardCase{"张三", false}));
+                      GuardCase{"+cmd|' /C calc'!A0", true},
+                      GuardCase{"-2+3+cmd|' /C calc'!A0", true}, GuardCase{"\tx", true},
+                      GuardCase{"\rx", true}, GuardCase{"-A1", true}, GuardCase{"＝SUM(A1)", true},
+                      GuardCase{"＠x", true}, GuardCase{"＋cmd|x", true}, GuardCase{"-12.5", false},
+                      GuardCase{"+86 138-1234-5678", false}, GuardCase{"-1,234.50", false},
+                      GuardCase{"+5%", false}, GuardCase{"-", false}, GuardCase{"－1", false},
+                      GuardCase{"13812345678", false}, GuardCase{"(010) 1234-5678", false},
+                      GuardCase{"a=b", false}, GuardCase{"", false}, GuardCase{"张三", false}));
 
 TEST(WriteCsv, PrefixesFormulasWithAnApostropheThatReadCsvKeeps) {
   Sheet sheet{"s", {{"=HYPERLINK(\"http://x\")", "-5", "@me"}}};
@@ -206,8 +233,8 @@ Rows ExpectedAfterRoundTrip(Rows rows) {
 }
 
 TEST(CsvRoundTrip, GivesBackTheCellsOfRandomSheets) {
-  const std::vector<std::string> pieces = {"a", "中", ",", "\"", "\n", "\r", "\r\n", "\t", " ",
-                                           "=", "-", "+", "@", "1", "'", "𠀀", "sep=;", ""};
+  const std::vector<std::string> pieces = {"a", "中", ",", "\"", "\n", "\r", "\r\n", "\t",    " ",
+                                           "=", "-",  "+", "@",  "1",  "'",  "𠀀",   "sep=;", ""};
   std::mt19937 random(20240501);
   for (int round = 0; round < 500; ++round) {
     Rows rows(random() % 6);

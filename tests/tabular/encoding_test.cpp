@@ -12,11 +12,11 @@ TEST(FindInvalidUtf8, FindsTheFirstBadByte) {
   };
   const size_t npos = std::string_view::npos;
   for (const Case& c : {Case{"", npos}, Case{"abc", npos}, Case{"黄贝街道😀", npos},
-                        Case{"a\xC0\x80", 1},            // overlong NUL
-                        Case{"ab\xED\xA0\x80", 2},       // surrogate
-                        Case{"\xF4\x90\x80\x80", 0},     // above U+10FFFF
-                        Case{"\xE4\xB8", 0},             // cut short
-                        Case{"\xBB\xC6", 0},             // GBK, not UTF-8
+                        Case{"a\xC0\x80", 1},         // overlong NUL
+                        Case{"ab\xED\xA0\x80", 2},    // surrogate
+                        Case{"\xF4\x90\x80\x80", 0},  // above U+10FFFF
+                        Case{"\xE4\xB8", 0},          // cut short
+                        Case{"\xBB\xC6", 0},          // GBK, not UTF-8
                         Case{"ok\x80", 2}}) {
     EXPECT_EQ(FindInvalidUtf8(c.bytes), c.offset) << c.bytes;
   }
@@ -24,9 +24,19 @@ TEST(FindInvalidUtf8, FindsTheFirstBadByte) {
 
 TEST(DecodeText, ReportsWhichEncodingItFound) {
   EXPECT_EQ(DecodeText("abc")->encoding, TextEncoding::kUtf8);
-  EXPECT_EQ(DecodeText("\xEF\xBB\xBF" "abc")->encoding, TextEncoding::kUtf8Bom);
-  EXPECT_EQ(DecodeText("\xEF\xBB\xBF" "abc")->text, "abc");
-  EXPECT_EQ(DecodeText(std::string("\xFF\xFE" "a\0", 4))->text, "a");
+  EXPECT_EQ(DecodeText("\xEF\xBB\xBF"
+                       "abc")
+                ->encoding,
+            TextEncoding::kUtf8Bom);
+  EXPECT_EQ(DecodeText("\xEF\xBB\xBF"
+                       "abc")
+                ->text,
+            "abc");
+  EXPECT_EQ(DecodeText(std::string("\xFF\xFE"
+                                   "a\0",
+                                   4))
+                ->text,
+            "a");
   Result<DecodedText> gbk = DecodeText("\xBB\xC6\xB1\xB4");
   ASSERT_TRUE(gbk.ok());
   EXPECT_EQ(gbk->encoding, TextEncoding::kGb18030);

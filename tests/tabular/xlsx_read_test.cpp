@@ -44,19 +44,21 @@ TEST(ReadXlsx, ReadsSharedInlineAndRichStringsWithGaps) {
                           "<r><t>黄贝</t></r><r><rPr><b/></rPr><t xml:space=\"preserve\">街道 </t>"
                           "</r><rPh sb=\"0\" eb=\"2\"><t>huangbei</t></rPh>",
                           "<t>a_x000D_b_x005F_x0041_</t>"};
-  parts.sheets = {{"名单",
-                   "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
-                   "<c r=\"C1\" t=\"inlineStr\"><is><t>电话</t></is></c></row>"
-                   "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>1</v></c><c r=\"B3\"><v>1.3812345678E10</v></c>"
-                   "<c r=\"C3\" t=\"b\"><v>1</v></c><c r=\"D3\" t=\"e\"><v>#N/A</v></c>"
-                   "<c r=\"E3\" t=\"str\"><f>A1</f><v>x</v></c><c r=\"F3\"><f>1/0</f></c>"
-                   "<c r=\"G3\" t=\"s\"><v>2</v></c><c r=\"H3\" s=\"0\"/></row>"}};
+  parts.sheets = {
+      {"名单",
+       "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
+       "<c r=\"C1\" t=\"inlineStr\"><is><t>电话</t></is></c></row>"
+       "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>1</v></c><c r=\"B3\"><v>1.3812345678E10</v></c>"
+       "<c r=\"C3\" t=\"b\"><v>1</v></c><c r=\"D3\" t=\"e\"><v>#N/A</v></c>"
+       "<c r=\"E3\" t=\"str\"><f>A1</f><v>x</v></c><c r=\"F3\"><f>1/0</f></c>"
+       "<c r=\"G3\" t=\"s\"><v>2</v></c><c r=\"H3\" s=\"0\"/></row>"}};
   std::vector<Sheet> sheets = MustRead(BuildXlsx(parts));
   ASSERT_EQ(sheets.size(), 1u);
   EXPECT_EQ(sheets[0].name, "名单");
-  EXPECT_EQ(sheets[0].rows, (Rows{{"姓名", "", "电话"},
-                                  {},
-                                  {"黄贝街道 ", "13812345678", "TRUE", "#N/A", "x", "", "a\rb_x0041_"}}));
+  EXPECT_EQ(sheets[0].rows,
+            (Rows{{"姓名", "", "电话"},
+                  {},
+                  {"黄贝街道 ", "13812345678", "TRUE", "#N/A", "x", "", "a\rb_x0041_"}}));
 }
 
 TEST(ReadXlsx, PlacesCellsWithoutReferencesInOrder) {
@@ -70,11 +72,12 @@ TEST(ReadXlsx, PlacesCellsWithoutReferencesInOrder) {
 TEST(ReadXlsx, RendersDatesByTheirNumberFormat) {
   XlsxParts parts;
   parts.styles = kStyles;
-  parts.sheets = {{"s",
-                   "<row r=\"1\"><c s=\"1\"><v>45413</v></c><c s=\"2\"><v>45413</v></c>"
-                   "<c s=\"3\"><v>45413.5</v></c><c s=\"4\"><v>0.75</v></c><c s=\"5\"><v>0.25</v></c>"
-                   "<c s=\"6\"><v>1.5</v></c><c s=\"1\"><v>60</v></c><c s=\"99\"><v>7</v></c>"
-                   "<c><v>45413</v></c></row>"}};
+  parts.sheets = {
+      {"s",
+       "<row r=\"1\"><c s=\"1\"><v>45413</v></c><c s=\"2\"><v>45413</v></c>"
+       "<c s=\"3\"><v>45413.5</v></c><c s=\"4\"><v>0.75</v></c><c s=\"5\"><v>0.25</v></c>"
+       "<c s=\"6\"><v>1.5</v></c><c s=\"1\"><v>60</v></c><c s=\"99\"><v>7</v></c>"
+       "<c><v>45413</v></c></row>"}};
   EXPECT_EQ(MustRead(BuildXlsx(parts))[0].rows,
             (Rows{{"2024-05-01", "2024-05-01", "2024-05-01 12:00:00", "18:00:00", "0.25", "1.5",
                    "1900-02-29", "7", "45413"}}));
@@ -94,19 +97,28 @@ TEST(ReadXlsx, ReadsPrefixedElementsAndAbsoluteTargets) {
   ZipEntries entries = {
       {"_rels/.rels",
        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-       "<Relationship Id=\"r\" Type=\"" + rels + "/officeDocument\" Target=\"/book/main.xml\"/>"
-       "</Relationships>"},
-      {"book/main.xml", "<x:workbook xmlns:x=\"" + main + "\" xmlns:rel=\"" + rels + "\"><x:sheets>"
-                        "<x:sheet name=\"图表\" sheetId=\"1\" rel:id=\"c1\"/>"
-                        "<x:sheet name=\"数据\" sheetId=\"2\" rel:id=\"w1\"/></x:sheets></x:workbook>"},
+       "<Relationship Id=\"r\" Type=\"" +
+           rels +
+           "/officeDocument\" Target=\"/book/main.xml\"/>"
+           "</Relationships>"},
+      {"book/main.xml",
+       "<x:workbook xmlns:x=\"" + main + "\" xmlns:rel=\"" + rels +
+           "\"><x:sheets>"
+           "<x:sheet name=\"图表\" sheetId=\"1\" rel:id=\"c1\"/>"
+           "<x:sheet name=\"数据\" sheetId=\"2\" rel:id=\"w1\"/></x:sheets></x:workbook>"},
       {"book/_rels/main.xml.rels",
        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-       "<Relationship Id=\"c1\" Type=\"" + rels + "/chartsheet\" Target=\"charts/c.xml\"/>"
-       "<Relationship Id=\"w1\" Type=\"" + rels + "/worksheet\" Target=\"../sheets/./d.xml\"/>"
-       "</Relationships>"},
-      {"sheets/d.xml", "<x:worksheet xmlns:x=\"" + main + "\"><x:sheetData><x:row r=\"2\">"
-                       "<x:c r=\"B2\" t=\"inlineStr\"><x:is><x:t>东门</x:t></x:is></x:c>"
-                       "</x:row></x:sheetData></x:worksheet>"}};
+       "<Relationship Id=\"c1\" Type=\"" +
+           rels +
+           "/chartsheet\" Target=\"charts/c.xml\"/>"
+           "<Relationship Id=\"w1\" Type=\"" +
+           rels +
+           "/worksheet\" Target=\"../sheets/./d.xml\"/>"
+           "</Relationships>"},
+      {"sheets/d.xml", "<x:worksheet xmlns:x=\"" + main +
+                           "\"><x:sheetData><x:row r=\"2\">"
+                           "<x:c r=\"B2\" t=\"inlineStr\"><x:is><x:t>东门</x:t></x:is></x:c>"
+                           "</x:row></x:sheetData></x:worksheet>"}};
   std::vector<Sheet> sheets = MustRead(BuildZip(entries));
   ASSERT_EQ(sheets.size(), 1u);
   EXPECT_EQ(sheets[0].name, "数据");
@@ -115,7 +127,8 @@ TEST(ReadXlsx, ReadsPrefixedElementsAndAbsoluteTargets) {
 
 TEST(ReadXlsx, IgnoresDeclaredEntities) {
   XlsxParts parts;
-  parts.sheets = {{"s", "<row><c t=\"inlineStr\"><is><t>&lt;&amp;&#x9EC4;&lol;</t></is></c></row>"}};
+  parts.sheets = {
+      {"s", "<row><c t=\"inlineStr\"><is><t>&lt;&amp;&#x9EC4;&lol;</t></is></c></row>"}};
   ZipEntries entries = XlsxEntries(parts);
   for (auto& [path, content] : entries) {
     if (path == "xl/worksheets/sheet1.xml") {
@@ -154,18 +167,31 @@ TEST(ReadXlsx, ExplainsDamagedParts) {
   const std::string ws = "<worksheet><sheetData><row r=\"1\">";
   const std::string end = "</row></sheetData></worksheet>";
   for (const Case& c : std::vector<Case>{
-           {"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row>", "damaged XLSX file: xl/worksheets/sheet1.xml"},
+           {"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row>",
+            "damaged XLSX file: xl/worksheets/sheet1.xml"},
            {"xl/worksheets/sheet1.xml", "", "damaged XLSX file: xl/worksheets/sheet1.xml"},
-           {"xl/worksheets/sheet1.xml", "<other/>", "damaged XLSX file: xl/worksheets/sheet1.xml holds no worksheet"},
-           {"xl/worksheets/sheet1.xml", ws + "<c r=\"A1\" t=\"s\"><v>5</v></c>" + end, "sheet 's': cell A1: shared string '5' does not exist"},
-           {"xl/worksheets/sheet1.xml", ws + "<c r=\"A1\" t=\"s\"><v>-1</v></c>" + end, "sheet 's': cell A1: shared string"},
-           {"xl/worksheets/sheet1.xml", ws + "<c r=\"A0\"/>" + end, "sheet 's': bad cell reference 'A0'"},
-           {"xl/worksheets/sheet1.xml", ws + "<c r=\"1A\"/>" + end, "sheet 's': bad cell reference '1A'"},
-           {"xl/worksheets/sheet1.xml", ws + "<c r=\"XFE1\"/>" + end, "sheet 's': bad cell reference 'XFE1'"},
-           {"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row r=\"0\"/></sheetData></worksheet>", "sheet 's': bad row number '0'"},
-           {"xl/sharedStrings.xml", "<sst><si><t>a</si></sst>", "damaged XLSX file: xl/sharedStrings.xml"},
-           {"xl/_rels/workbook.xml.rels", "<Relationships/>", "damaged XLSX file: sheet 's' has no part"},
-           {"xl/worksheets/sheet1.xml", ws + "<c t=\"inlineStr\"><is><t>\xBB\xC6</t></is></c>" + end, "sheet 's': cell A1: not valid UTF-8 text"},
+           {"xl/worksheets/sheet1.xml", "<other/>",
+            "damaged XLSX file: xl/worksheets/sheet1.xml holds no worksheet"},
+           {"xl/worksheets/sheet1.xml", ws + "<c r=\"A1\" t=\"s\"><v>5</v></c>" + end,
+            "sheet 's': cell A1: shared string '5' does not exist"},
+           {"xl/worksheets/sheet1.xml", ws + "<c r=\"A1\" t=\"s\"><v>-1</v></c>" + end,
+            "sheet 's': cell A1: shared string"},
+           {"xl/worksheets/sheet1.xml", ws + "<c r=\"A0\"/>" + end,
+            "sheet 's': bad cell reference 'A0'"},
+           {"xl/worksheets/sheet1.xml", ws + "<c r=\"1A\"/>" + end,
+            "sheet 's': bad cell reference '1A'"},
+           {"xl/worksheets/sheet1.xml", ws + "<c r=\"XFE1\"/>" + end,
+            "sheet 's': bad cell reference 'XFE1'"},
+           {"xl/worksheets/sheet1.xml",
+            "<worksheet><sheetData><row r=\"0\"/></sheetData></worksheet>",
+            "sheet 's': bad row number '0'"},
+           {"xl/sharedStrings.xml", "<sst><si><t>a</si></sst>",
+            "damaged XLSX file: xl/sharedStrings.xml"},
+           {"xl/_rels/workbook.xml.rels", "<Relationships/>",
+            "damaged XLSX file: sheet 's' has no part"},
+           {"xl/worksheets/sheet1.xml",
+            ws + "<c t=\"inlineStr\"><is><t>\xBB\xC6</t></is></c>" + end,
+            "sheet 's': cell A1: not valid UTF-8 text"},
            {"xl/workbook.xml", "<workbook", "damaged XLSX file: xl/workbook.xml"}}) {
     Error e = MustFail(WithPart(c.part, c.content));
     EXPECT_EQ(e.message.substr(0, c.message.size()), c.message) << e.message;
@@ -189,7 +215,8 @@ TEST(ReadXlsx, EnforcesRowColumnCellAndTextLimits) {
   XlsxParts parts;
   parts.shared_strings = {"<t>" + std::string(100, 'x') + "</t>"};
   std::string cells;
-  for (int r = 1; r <= 20; ++r) cells += "<row r=\"" + std::to_string(r) + "\"><c t=\"s\"><v>0</v></c></row>";
+  for (int r = 1; r <= 20; ++r)
+    cells += "<row r=\"" + std::to_string(r) + "\"><c t=\"s\"><v>0</v></c></row>";
   parts.sheets = {{"s", cells}, {"wide", "<row><c r=\"Z1\"><v>1</v></c></row>"}};
   std::string bytes = BuildXlsx(parts);
   struct Case {
@@ -214,7 +241,8 @@ TEST(ReadXlsx, EnforcesRowColumnCellAndTextLimits) {
 }
 
 TEST(ReadXlsx, SurvivesTruncatedAndCorruptedFiles) {
-  Result<std::string> written = WriteXlsx({Sheet{"人员", {{"姓名", "电话"}, {"张三", "13812345678"}, {"李四", "35"}}}});
+  Result<std::string> written =
+      WriteXlsx({Sheet{"人员", {{"姓名", "电话"}, {"张三", "13812345678"}, {"李四", "35"}}}});
   ASSERT_TRUE(written.ok());
   const std::string& good = *written;
   for (size_t length = 0; length < good.size(); length += 37) {

@@ -28,8 +28,8 @@ std::string Part(const std::string& xlsx, const char* name) {
 }
 
 double ColumnWidth(const std::string& sheet_xml, int column) {
-  std::string key = "<col min=\"" + std::to_string(column) + "\" max=\"" + std::to_string(column) +
-                    "\" width=\"";
+  std::string key =
+      "<col min=\"" + std::to_string(column) + "\" max=\"" + std::to_string(column) + "\" width=\"";
   size_t at = sheet_xml.find(key);
   return at == std::string::npos ? 0 : std::stod(sheet_xml.substr(at + key.size()));
 }
@@ -56,7 +56,8 @@ TEST(WriteXlsx, RoundTripsChineseTextNumbersAndIdentifiers) {
 }
 
 TEST(WriteXlsx, StoresPlainNumbersAsNumbersAndIdentifiersAsText) {
-  Result<std::string> bytes = WriteXlsx({Sheet{"s", {{"h"}, {"35", "13812345678", "-2.5", "007"}}}});
+  Result<std::string> bytes =
+      WriteXlsx({Sheet{"s", {{"h"}, {"35", "13812345678", "-2.5", "007"}}}});
   ASSERT_TRUE(bytes.ok());
   std::string xml = Part(*bytes, "xl/worksheets/sheet1.xml");
   EXPECT_NE(xml.find("<c r=\"A2\"><v>35</v></c>"), std::string::npos) << xml;
@@ -89,15 +90,20 @@ TEST(WriteXlsx, KeepsGapsAndDropsTrailingEmptiness) {
 
 TEST(WriteXlsx, MakesSheetNamesValidAndUnique) {
   std::vector<Sheet> sheets = {
-      {"a/b:c", {{"1"}}},   {"", {{"2"}}}, {"A/B:C", {{"3"}}}, {"'引号'", {{"4"}}},
-      {"黄贝街道二零二四年五月份志愿服务时长统计表第一部分以及第二部分的补充说明材料", {{"5"}}}, {"History", {{"6"}}},
+      {"a/b:c", {{"1"}}},
+      {"", {{"2"}}},
+      {"A/B:C", {{"3"}}},
+      {"'引号'", {{"4"}}},
+      {"黄贝街道二零二四年五月份志愿服务时长统计表第一部分以及第二部分的补充说明材料", {{"5"}}},
+      {"History", {{"6"}}},
       {"[x]*?", {{"7"}}}};
   std::vector<Sheet> read = RoundTrip(sheets);
   std::vector<std::string> names;
   for (const auto& sheet : read) names.push_back(sheet.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"a_b_c", "Sheet2", "A_B_C (2)", "引号",
-                                             "黄贝街道二零二四年五月份志愿服务时长统计表第一部分以及第二部分",
-                                             "History_", "_x___"}));
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "a_b_c", "Sheet2", "A_B_C (2)", "引号",
+                       "黄贝街道二零二四年五月份志愿服务时长统计表第一部分以及第二部分", "History_",
+                       "_x___"}));
   for (size_t i = 0; i < read.size(); ++i) EXPECT_EQ(read[i].rows, sheets[i].rows);
 }
 
@@ -123,8 +129,8 @@ TEST(WriteXlsx, RefusesWhatExcelCannotHold) {
 }
 
 TEST(WriteXlsx, RoundTripsRandomSheets) {
-  const std::vector<std::string> pieces = {"a", "中", "1", "0", ".", "-", " ", "\n", "=", "&",
-                                           "<", "😀", "9", "5", ""};
+  const std::vector<std::string> pieces = {"a", "中", "1", "0", ".", "-", " ", "\n",
+                                           "=", "&",  "<", "😀", "9", "5", ""};
   std::mt19937 random(7);
   for (int round = 0; round < 40; ++round) {
     Rows rows(1 + random() % 5);

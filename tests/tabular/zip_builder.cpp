@@ -56,13 +56,14 @@ ZipEntries XlsxEntries(const XlsxParts& parts) {
   ZipEntries entries;
   for (size_t i = 0; i < parts.sheets.size(); ++i) {
     std::string n = std::to_string(i + 1);
-    sheets += "<sheet name=\"" + parts.sheets[i].first + "\" sheetId=\"" + n + "\" r:id=\"rId" +
-              n + "\"/>";
+    sheets += "<sheet name=\"" + parts.sheets[i].first + "\" sheetId=\"" + n + "\" r:id=\"rId" + n +
+              "\"/>";
     rels += Relationship("rId" + n, "worksheet", "worksheets/sheet" + n + ".xml");
     entries.push_back({"xl/worksheets/sheet" + n + ".xml",
                        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-                       "<worksheet xmlns=\"" + std::string(kMainNs) + "\"><sheetData>" +
-                           parts.sheets[i].second + "</sheetData></worksheet>"});
+                       "<worksheet xmlns=\"" +
+                           std::string(kMainNs) + "\"><sheetData>" + parts.sheets[i].second +
+                           "</sheetData></worksheet>"});
   }
   if (!parts.shared_strings.empty()) {
     std::string sst = "<sst xmlns=\"" + std::string(kMainNs) + "\">";
@@ -80,7 +81,8 @@ ZipEntries XlsxEntries(const XlsxParts& parts) {
                                             sheets + "</sheets></workbook>"});
   entries.push_back({"xl/_rels/workbook.xml.rels",
                      "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-                     "relationships\">" + rels + "</Relationships>"});
+                     "relationships\">" +
+                         rels + "</Relationships>"});
   entries.push_back({"_rels/.rels",
                      "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
                      "relationships\">" +

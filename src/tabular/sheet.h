@@ -29,9 +29,10 @@ struct Limits {
   size_t max_rows = 1'000'000;        // rows per sheet, counting empty rows in the middle
   size_t max_columns = 1'000;         // cells per row (XLSX: up to the last non-empty one)
   size_t max_cell_bytes = 64 * 1024;  // UTF-8 bytes in one cell
-  size_t max_cells = 20'000'000;      // cells in all sheets together
+  size_t max_cells = 10'000'000;      // cells in all sheets together (~32 bytes each)
+  // XLSX only (CSV text is bounded by the input): shared strings let little XML name much text.
   uint64_t max_text_bytes = uint64_t{512} << 20;          // cell text in all sheets together
-  uint64_t max_uncompressed_bytes = uint64_t{200} << 20;  // XLSX: all zip parts read, unpacked
+  uint64_t max_uncompressed_bytes = uint64_t{200} << 20;  // all zip parts read, unpacked
 };
 
 }  // namespace muster::tabular

@@ -10,7 +10,8 @@
 namespace muster::tabular {
 
 // Reads every worksheet of the XLSX workbook in `bytes`, in workbook order (hidden sheets
-// included, chart sheets left out), entirely in memory.
+// included, chart sheets left out, so the result is empty for a workbook of charts only),
+// entirely in memory.
 //
 // Cells are placed by their reference ("B7"), so gaps become empty strings; trailing empty cells
 // of a row and trailing empty rows are dropped. Shared, inline and rich-text strings give their

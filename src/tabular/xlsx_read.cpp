@@ -128,6 +128,7 @@ class WorksheetReader {
     std::string_view type = cell.attribute("t").value();
     if (type == "inlineStr") return RichText(Child(cell, "is"));
     std::string value = NodeText(Child(cell, "v"));
+    if (value.empty()) return value;  // a styled blank, or a formula without cached value
     if (type == "s") {
       std::optional<size_t> index = ParseIndex(value);
       if (!index || *index >= package_.shared_strings.size()) {

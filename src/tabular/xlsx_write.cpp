@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <system_error>
 
 #include "tabular/encoding.h"
 #include "tabular/number_text.h"
@@ -112,8 +113,10 @@ class TempFile {
     std::string path =
         std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/muster-xlsx-XXXXXX";
     int fd = mkstemp(path.data());
-    if (fd < 0)
-      return Unavailable("cannot create a temporary file: " + std::string(strerror(errno)));
+    if (fd < 0) {
+      return Unavailable("cannot create a temporary file: " +
+                         std::system_category().message(errno));
+    }
     close(fd);
     path_ = std::move(path);
     return Ok();

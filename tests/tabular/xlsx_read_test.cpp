@@ -51,7 +51,7 @@ TEST(ReadXlsx, ReadsSharedInlineAndRichStringsWithGaps) {
        "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>1</v></c><c r=\"B3\"><v>1.3812345678E10</v></c>"
        "<c r=\"C3\" t=\"b\"><v>1</v></c><c r=\"D3\" t=\"e\"><v>#N/A</v></c>"
        "<c r=\"E3\" t=\"str\"><f>A1</f><v>x</v></c><c r=\"F3\"><f>1/0</f></c>"
-       "<c r=\"G3\" t=\"s\"><v>2</v></c><c r=\"H3\" s=\"0\"/></row>"}};
+       "<c r=\"G3\" t=\"s\"><v>2</v></c><c r=\"H3\" s=\"0\"/><c r=\"I3\" t=\"s\"/></row>"}};
   std::vector<Sheet> sheets = MustRead(BuildXlsx(parts));
   ASSERT_EQ(sheets.size(), 1u);
   EXPECT_EQ(sheets[0].name, "名单");

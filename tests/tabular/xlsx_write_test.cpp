@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <random>
 
 #include "tabular/xlsx.h"
@@ -126,6 +129,47 @@ TEST(WriteXlsx, RefusesWhatExcelCannotHold) {
     EXPECT_EQ(bytes.error().field, "sheets") << c.what;
   }
   EXPECT_TRUE(WriteXlsx({Sheet{"s", {{std::string(32767, 'x')}}}}).ok());
+}
+
+// Points $TMPDIR at `dir` for the life of the object.
+class ScopedTmpdir {
+ public:
+  explicit ScopedTmpdir(const std::string& dir) {
+    if (const char* old = getenv("TMPDIR")) old_ = old;
+    setenv("TMPDIR", dir.c_str(), 1);
+  }
+  ~ScopedTmpdir() {
+    if (old_) {
+      setenv("TMPDIR", old_->c_str(), 1);
+    } else {
+      unsetenv("TMPDIR");
+    }
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
+TEST(WriteXlsx, LeavesNoTemporaryFilesBehind) {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("tabular-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+       std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    ScopedTmpdir tmpdir(dir.string());
+    ASSERT_TRUE(WriteXlsx({Sheet{"s", kPeople}}).ok());
+    EXPECT_FALSE(WriteXlsx({Sheet{"s", {{"\xFF"}}}}).ok());
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(WriteXlsx, ReportsAnUnwritableTemporaryFolderAsUnavailable) {
+  ScopedTmpdir tmpdir("/nonexistent/muster-tabular-test");
+  Result<std::string> bytes = WriteXlsx({Sheet{"s", {{"a"}}}});
+  ASSERT_FALSE(bytes.ok());
+  EXPECT_EQ(bytes.error().code, ErrorCode::kUnavailable);
 }
 
 TEST(WriteXlsx, RoundTripsRandomSheets) {

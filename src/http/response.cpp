@@ -6,6 +6,8 @@
 
 namespace muster::http {
 
+Response::Response(const Error& error) { *this = ErrorResponse(error); }
+
 void Response::SetHeader(std::string_view name, std::string value) {
   for (auto& [key, existing] : headers) {
     if (EqualsIgnoreCase(key, name)) {

@@ -21,6 +21,11 @@ inline constexpr std::string_view kJsonContentType = "application/json";
 // X-Request-Id, Content-Length, Cache-Control: no-store unless the handler set its own
 // Cache-Control), so handlers set only what is particular to them. Not synchronised.
 struct Response {
+  Response() = default;
+  // The error answer for `error` (as ErrorResponse), so that MUSTER_TRY and MUSTER_ASSIGN work in
+  // handlers declared `-> Response`.
+  Response(const Error& error);  // NOLINT(google-explicit-constructor): implicit by design
+
   int status = 200;
   std::string content_type = std::string(kJsonContentType);
   std::string body;

@@ -268,6 +268,7 @@ void Session::Dispatch() {
 
 void Session::Refuse(Response response) {
   keep_alive_ = false;
+  unread_input_ = true;
   state_ = State::kHandling;
   OnHandled(std::move(response));
 }
@@ -308,7 +309,7 @@ void Session::OnHandled(Response response) {
 void Session::OnWrite(beast::error_code ec, std::size_t bytes) {
   Finish(response_.result_int(), bytes);
   if (ec) return Close();
-  if (!response_.keep_alive()) return LingerClose();
+  if (!response_.keep_alive()) return unread_input_ ? LingerClose() : Close();
   response_ = {};
   ReadHeader();
 }

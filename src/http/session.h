@@ -78,6 +78,8 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::http::response<boost::beast::http::string_body> response_;
   State state_ = State::kIdle;
   bool shutdown_requested_ = false;
+  // Set when an answer refuses a request whose rest was not read: closing must then drain it.
+  bool unread_input_ = false;
   std::string remote_address_;
 
   // The request being served.

@@ -1,4 +1,5 @@
 #include "http/json_body.h"
+#include "http/response.h"
 
 #include <gtest/gtest.h>
 
@@ -163,6 +164,30 @@ TEST(BodyReader, TopLevelMustBeAnObject) {
   Status status = r.Finish();
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().code, ErrorCode::kBadRequest);
+}
+
+}  // namespace
+}  // namespace muster::http
+
+namespace muster::http {
+namespace {
+
+// The handler shape the README shows: errors return through MUSTER_TRY / MUSTER_ASSIGN.
+Response CreateThing(const Request& request) {
+  MUSTER_ASSIGN(nlohmann::json json, ParseJsonBody(request));
+  BodyReader r(json);
+  std::string name = r.String("name");
+  MUSTER_TRY(r.Finish());
+  return Response::Json({{"name", name}}, 201);
+}
+
+TEST(HandlerShape, ErrorsBecomeTheirAnswers) {
+  EXPECT_EQ(CreateThing(JsonRequest(R"({"name":"a"})")).status, 201);
+  EXPECT_EQ(CreateThing(JsonRequest(R"({"name":"a"})", "text/plain")).status, 415);
+  EXPECT_EQ(CreateThing(JsonRequest(R"({"name":)")).status, 400);
+  Response unknown = CreateThing(JsonRequest(R"({"name":"a","x":1})"));
+  EXPECT_EQ(unknown.status, 422);
+  EXPECT_EQ(nlohmann::json::parse(unknown.body)["error"]["field"], "x");
 }
 
 }  // namespace

@@ -1,0 +1,138 @@
+// Compares Muster's Server (router, security headers, metrics, handler pool) with a minimal Beast
+// server answering the same JSON body, both in this process on loopback, each loaded in turn by
+// wrk. Prints requests/s and p99 latency of each and their ratios.
+//
+//   http_bench [--seconds N] [--connections N] [--threads N]
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "http/server.h"
+#include "minimal_server.h"
+
+namespace {
+
+using muster::http::Request;
+using muster::http::Response;
+
+constexpr const char* kBody =
+    R"({"items":[{"id":1,"name":"Futian street","kind":"street","district_id":3},)"
+    R"({"id":2,"name":"Nanyuan street","kind":"street","district_id":3},)"
+    R"({"id":3,"name":"Shatou street","kind":"street","district_id":3}],"next":null})";
+constexpr const char* kToken = "bench-token-0123456789abcdef";
+
+struct Load {
+  double requests_per_second = 0;
+  double p99_ms = 0;
+};
+
+// Converts wrk's "1.23ms" / "850.00us" / "1.02s" to milliseconds.
+double ToMilliseconds(const char* text) {
+  char* end = nullptr;
+  double value = std::strtod(text, &end);
+  if (std::strncmp(end, "us", 2) == 0) return value / 1000.0;
+  if (std::strncmp(end, "ms", 2) == 0) return value;
+  if (std::strncmp(end, "s", 1) == 0) return value * 1000.0;
+  return value;
+}
+
+std::optional<Load> RunWrk(std::uint16_t port, const char* path, int seconds, int connections,
+                           int threads) {
+  std::string command = "wrk --latency -t" + std::to_string(threads) + " -c" +
+                        std::to_string(connections) + " -d" + std::to_string(seconds) +
+                        "s -H 'Authorization: Bearer " + kToken + "' http://127.0.0.1:" +
+                        std::to_string(port) + path + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return std::nullopt;
+  Load load;
+  bool saw_rate = false;
+  char line[512];
+  while (std::fgets(line, sizeof(line), pipe) != nullptr) {
+    if (const char* at = std::strstr(line, "Requests/sec:")) {
+      load.requests_per_second = std::strtod(at + 13, nullptr);
+      saw_rate = true;
+    }
+    const char* p = line;
+    while (*p == ' ') ++p;
+    if (std::strncmp(p, "99%", 3) == 0) {
+      p += 3;
+      while (*p == ' ') ++p;
+      load.p99_ms = ToMilliseconds(p);
+    }
+    if (std::strstr(line, "Non-2xx") != nullptr) std::fprintf(stderr, "wrk: %s", line);
+  }
+  if (pclose(pipe) != 0 || !saw_rate) return std::nullopt;
+  return load;
+}
+
+Response StreetsHandler(const Request& request) {
+  std::optional<std::string_view> token = request.BearerToken();
+  if (!token || *token != kToken) {
+    return muster::http::ErrorResponse(muster::Error{muster::ErrorCode::kUnauthenticated,
+                                                     "sign in first", {}, {}});
+  }
+  auto id = request.PathId("id");
+  if (!id.ok()) return id.error();
+  return Response::Text(kBody, "application/json");
+}
+
+void Print(const char* name, const Load& load) {
+  std::printf("%-28s %10.0f req/s   p99 %7.2f ms\n", name, load.requests_per_second, load.p99_ms);
+}
+
+void PrintRatio(const char* name, const Load& load, const Load& base) {
+  std::printf("%-28s throughput %.2f of minimal (target >= 0.50), p99 %.2fx minimal (target <= 2)\n",
+              name, load.requests_per_second / base.requests_per_second,
+              base.p99_ms > 0 ? load.p99_ms / base.p99_ms : 0.0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int seconds = 5;
+  int connections = 64;
+  int wrk_threads = 2;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--connections") == 0) connections = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--threads") == 0) wrk_threads = std::atoi(argv[i + 1]);
+  }
+  const int server_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+
+  muster::bench::MinimalServer minimal(kBody, server_threads);
+  std::uint16_t minimal_port = minimal.Start();
+  auto base = RunWrk(minimal_port, "/api/v1/streets/7", seconds, connections, wrk_threads);
+  minimal.Stop();
+  if (!base) {
+    std::fprintf(stderr, "wrk failed against the minimal server (is wrk installed?)\n");
+    return 1;
+  }
+
+  muster::http::Router router;
+  router.Get("/api/v1/streets/{id}", StreetsHandler);
+  muster::http::RouteOptions inline_options;
+  inline_options.blocking = false;
+  router.Get("/api/v1/inline/streets/{id}", StreetsHandler, inline_options);
+  muster::http::ServerOptions options;
+  options.port = 0;
+  options.io_threads = server_threads;
+  muster::http::Server server(router, options);
+  if (!server.Start().ok()) return 1;
+  auto pooled = RunWrk(server.port(), "/api/v1/streets/7", seconds, connections, wrk_threads);
+  auto inlined = RunWrk(server.port(), "/api/v1/inline/streets/7", seconds, connections, wrk_threads);
+  server.Stop();
+  if (!pooled || !inlined) return 1;
+
+  std::printf("wrk -t%d -c%d -d%ds, server threads %d\n", wrk_threads, connections, seconds,
+              server_threads);
+  Print("minimal beast", *base);
+  Print("muster, handler pool", *pooled);
+  Print("muster, inline handler", *inlined);
+  PrintRatio("muster, handler pool:", *pooled, *base);
+  PrintRatio("muster, inline handler:", *inlined, *base);
+  return 0;
+}

@@ -2,7 +2,10 @@
 // server answering the same JSON body, both in this process on loopback, each loaded in turn by
 // wrk. Prints requests/s and p99 latency of each and their ratios.
 //
-//   http_bench [--seconds N] [--connections N] [--threads N]
+//   http_bench [--seconds N] [--connections N] [--threads N] [--only minimal|pool|inline]
+//              [--io-threads N] [--handler-threads N]
+
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -28,7 +31,16 @@ constexpr const char* kToken = "bench-token-0123456789abcdef";
 struct Load {
   double requests_per_second = 0;
   double p99_ms = 0;
+  // Server CPU (this process: user + system) per request, robust to other load on the machine.
+  double cpu_us_per_request = 0;
 };
+
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 // Converts wrk's "1.23ms" / "850.00us" / "1.02s" to milliseconds.
 double ToMilliseconds(const char* text) {
@@ -46,6 +58,7 @@ std::optional<Load> RunWrk(std::uint16_t port, const char* path, int seconds, in
                         std::to_string(connections) + " -d" + std::to_string(seconds) +
                         "s -H 'Authorization: Bearer " + kToken + "' http://127.0.0.1:" +
                         std::to_string(port) + path + " 2>&1";
+  const double cpu_before = ProcessCpuSeconds();
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return std::nullopt;
   Load load;
@@ -66,6 +79,8 @@ std::optional<Load> RunWrk(std::uint16_t port, const char* path, int seconds, in
     if (std::strstr(line, "Non-2xx") != nullptr) std::fprintf(stderr, "wrk: %s", line);
   }
   if (pclose(pipe) != 0 || !saw_rate) return std::nullopt;
+  const double requests = load.requests_per_second * seconds;
+  if (requests > 0) load.cpu_us_per_request = (ProcessCpuSeconds() - cpu_before) * 1e6 / requests;
   return load;
 }
 
@@ -81,7 +96,8 @@ Response StreetsHandler(const Request& request) {
 }
 
 void Print(const char* name, const Load& load) {
-  std::printf("%-28s %10.0f req/s   p99 %7.2f ms\n", name, load.requests_per_second, load.p99_ms);
+  std::printf("%-28s %10.0f req/s   p99 %7.2f ms   server cpu %6.1f us/request\n", name,
+              load.requests_per_second, load.p99_ms, load.cpu_us_per_request);
 }
 
 void PrintRatio(const char* name, const Load& load, const Load& base) {
@@ -90,18 +106,54 @@ void PrintRatio(const char* name, const Load& load, const Load& base) {
               base.p99_ms > 0 ? load.p99_ms / base.p99_ms : 0.0);
 }
 
+// Loads one server alone (for profiling it): "minimal", "pool" or "inline".
+int RunOne(const std::string& which, int seconds, int connections, int wrk_threads,
+           int server_threads, int handler_threads) {
+  std::optional<Load> load;
+  if (which == "minimal") {
+    muster::bench::MinimalServer minimal(kBody, server_threads);
+    load = RunWrk(minimal.Start(), "/api/v1/streets/7", seconds, connections, wrk_threads);
+  } else {
+    muster::http::Router router;
+    muster::http::RouteOptions options;
+    options.blocking = which != "inline";
+    router.Get("/api/v1/streets/{id}", StreetsHandler, options);
+    muster::http::ServerOptions server_options;
+    server_options.port = 0;
+    server_options.io_threads = server_threads;
+    server_options.handler_threads = handler_threads;
+    muster::http::Server server(router, server_options);
+    if (!server.Start().ok()) return 1;
+    load = RunWrk(server.port(), "/api/v1/streets/7", seconds, connections, wrk_threads);
+  }
+  if (!load) return 1;
+  Print(which.c_str(), *load);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int seconds = 5;
   int connections = 64;
   int wrk_threads = 2;
+  std::string only;
+  int io_threads = 0;
+  int handler_threads = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--connections") == 0) connections = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--threads") == 0) wrk_threads = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
+    if (std::strcmp(argv[i], "--io-threads") == 0) io_threads = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--handler-threads") == 0) handler_threads = std::atoi(argv[i + 1]);
   }
-  const int server_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int hardware = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int server_threads = io_threads > 0 ? io_threads : hardware;
+
+  if (!only.empty()) {
+    return RunOne(only, seconds, connections, wrk_threads, server_threads, handler_threads);
+  }
 
   muster::bench::MinimalServer minimal(kBody, server_threads);
   std::uint16_t minimal_port = minimal.Start();

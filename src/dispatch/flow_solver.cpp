@@ -1,10 +1,13 @@
 #include "dispatch/flow_solver.h"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <map>
 #include <queue>
 #include <string>
+#include <thread>
+#include <tuple>
 
 #include <lemon/network_simplex.h>
 #include <lemon/smart_graph.h>
@@ -15,11 +18,27 @@ namespace {
 using Digraph = lemon::SmartDigraph;
 using Simplex = lemon::NetworkSimplex<Digraph, std::int64_t, std::int64_t>;
 
+// Each shift starts with this many nearest eligible volunteers per place (plus 4).
+constexpr std::int64_t kInitialPerPlace = 3;
+// Pricing adds at most this many pairs per place of a shift that is full in each round.
+constexpr std::int64_t kAddPerRound = 4;
+
 // A candidate pair of one shift: the volunteer index and c(v, s).
 struct Candidate {
   int volunteer;
   std::int64_t cost;
 };
+
+// Calls fn(i) for i in [0, n) on two threads, i alternating between them. Callers write only to
+// slot i of their outputs, so the result does not depend on scheduling.
+template <typename Fn>
+void ForEachInParallel(std::size_t n, Fn fn) {
+  std::thread other([&] {
+    for (std::size_t i = 1; i < n; i += 2) fn(i);
+  });
+  for (std::size_t i = 0; i < n; i += 2) fn(i);
+  other.join();
+}
 
 // Returns the index of `key` in the sorted `keys`, or -1.
 int IndexOf(const std::vector<std::int64_t>& keys, std::int64_t key) {
@@ -35,6 +54,7 @@ class SlotFlow {
 
   // Returns false when the folded objective could overflow.
   bool ChooseWeight();
+  // Takes the nearest eligible volunteers of every shift as its first candidates.
   void InitialCandidates();
   void SolveSparse();
   // Adds the excluded pairs of negative reduced cost; returns how many.
@@ -52,7 +72,11 @@ class SlotFlow {
   // node, else the source; absent nodes may take their parent's potential without breaking
   // dual feasibility.
   std::int64_t VolunteerPotential(int v, int slot) const;
-  void PriceShift(int s, std::int64_t floor_potential, std::vector<Candidate>& out) const;
+  // Fills the candidates of `shifts`, which share one site, with their nearest eligible volunteers.
+  void NearestAtSite(const std::vector<int>& shifts);
+  // Prices the excluded pairs of `shifts`, which share one site, into out[i] for shifts[i].
+  void PriceSite(const std::vector<int>& shifts, std::int64_t floor_potential,
+                 std::vector<std::vector<Candidate>>& out) const;
 
   const Model& model_;
   const SlotGrid& grid_;
@@ -65,10 +89,12 @@ class SlotFlow {
   std::vector<int> slots_per_day_cap_;             // per volunteer: floor(max hours / slot hours)
   std::vector<std::vector<Candidate>> candidates_;  // per shift, sorted by volunteer
   std::vector<char> complete_;                     // the shift's candidates are all its pairs
+  std::vector<std::vector<int>> site_groups_;      // shifts at the same site, in index order
   std::int64_t weight_ = 1;                        // one unit of priority, in cost units
   std::int64_t places_ = 0;                        // bound on the places any plan can fill
   // Results of the last sparse solve.
   std::vector<std::vector<char>> used_;  // parallel to candidates_
+  std::vector<char> short_;              // the shift is below headcount
   std::vector<std::int64_t> shift_potential_;
   std::vector<std::int64_t> slot_keys_, slot_potential_;
   std::vector<std::int64_t> day_keys_, day_potential_;
@@ -90,6 +116,12 @@ SlotFlow::SlotFlow(const Model& model, const SlotGrid& grid, const VolunteerGrid
     std::int64_t k = v.max_seconds_per_day / grid.length;
     slots_per_day_cap_.push_back(static_cast<int>(std::min<std::int64_t>(k, slot_count_)));
   }
+  std::map<std::tuple<bool, double, double>, std::vector<int>> by_site;
+  for (int s = 0; s < model.shift_count(); ++s) {
+    const auto& site = model.instance().shifts[s].site;
+    by_site[{site.has_value(), site ? site->lat : 0, site ? site->lon : 0}].push_back(s);
+  }
+  for (auto& [site, shifts] : by_site) site_groups_.push_back(std::move(shifts));
   candidates_.resize(model.shift_count());
   complete_.assign(model.shift_count(), 0);
 }
@@ -110,42 +142,61 @@ bool SlotFlow::ChooseWeight() {
   return true;
 }
 
-void SlotFlow::InitialCandidates() {
-  using Entry = std::pair<std::int64_t, int>;  // (cost, volunteer): the heap keeps the k best
-  for (int s = 0; s < model_.shift_count(); ++s) {
-    const Shift& shift = model_.instance().shifts[s];
-    if (shift.headcount == 0) {
-      complete_[s] = 1;
-      continue;
+void SlotFlow::NearestAtSite(const std::vector<int>& shifts) {
+  // Volunteers paired with a shift (its department or unit) are few and cheap: they are offered
+  // directly. Everyone else pays penalties.other_unit, so distance alone orders them and the ring
+  // search stops once no farther home can enter any shift's k best.
+  using Entry = std::pair<std::int64_t, int>;  // (cost, volunteer): each heap keeps the k best
+  const std::int64_t other = model_.instance().penalties.other_unit;
+  std::vector<std::priority_queue<Entry>> best(shifts.size());
+  std::vector<std::size_t> k(shifts.size());
+  auto offer = [&](std::size_t i, int v, std::int64_t cost) {
+    Entry e{cost, v};
+    if (best[i].size() < k[i]) {
+      best[i].push(e);
+    } else if (e < best[i].top()) {
+      best[i].pop();
+      best[i].push(e);
     }
-    std::size_t k = static_cast<std::size_t>(std::min<std::int64_t>(2 * shift.headcount + 4,
-                                                                    model_.volunteer_count()));
-    std::priority_queue<Entry> best;
-    bool stopped = false;
-    homes_.Search(
-        shift.site,
-        [&](int v) {
-          if (!Usable(v, s)) return;
-          Entry e{model_.Cost(v, s), v};
-          if (best.size() < k) {
-            best.push(e);
-          } else if (e < best.top()) {
-            best.pop();
-            best.push(e);
-          }
-        },
-        [&](double bound) {
-          stopped = best.size() == k && bound + model_.MinPenalty() >= best.top().first + 1;
-          return stopped;
-        });
-    complete_[s] = !stopped && best.size() < k;
+  };
+  for (std::size_t i = 0; i < shifts.size(); ++i) {
+    k[i] = static_cast<std::size_t>(std::min<std::int64_t>(
+        kInitialPerPlace * model_.instance().shifts[shifts[i]].headcount + 4, model_.volunteer_count()));
+    if (k[i] == 0) continue;
+    for (int v : model_.PairedVolunteers(shifts[i])) {
+      if (Usable(v, shifts[i])) offer(i, v, model_.Cost(v, shifts[i]));
+    }
+  }
+  homes_.Search(
+      model_.instance().shifts[shifts[0]].site,
+      [&](int v) {
+        std::int64_t metres = model_.Metres(v, shifts[0]);  // the shifts share their site
+        for (std::size_t i = 0; i < shifts.size(); ++i) {
+          if (k[i] == 0 || (best[i].size() == k[i] && metres + other >= best[i].top().first)) continue;
+          if (model_.Paired(v, shifts[i]) || !Usable(v, shifts[i])) continue;
+          offer(i, v, metres + other);
+        }
+      },
+      [&](double bound) {
+        for (std::size_t i = 0; i < shifts.size(); ++i) {
+          if (k[i] > 0 && (best[i].size() < k[i] || bound + other < best[i].top().first + 1)) return false;
+        }
+        return true;
+      });
+  for (std::size_t i = 0; i < shifts.size(); ++i) {
+    int s = shifts[i];
+    // A heap that never filled saw every volunteer: the shift has all its pairs.
+    complete_[s] = best[i].size() < k[i] || k[i] == 0;
     auto& list = candidates_[s];
-    for (; !best.empty(); best.pop()) list.push_back({best.top().second, best.top().first});
+    for (; !best[i].empty(); best[i].pop()) list.push_back({best[i].top().second, best[i].top().first});
     std::sort(list.begin(), list.end(),
               [](const Candidate& a, const Candidate& b) { return a.volunteer < b.volunteer; });
   }
 }
 
+void SlotFlow::InitialCandidates() {
+  ForEachInParallel(site_groups_.size(), [&](std::size_t g) { NearestAtSite(site_groups_[g]); });
+}
 
 void SlotFlow::SolveSparse() {
   Digraph g;
@@ -207,12 +258,25 @@ void SlotFlow::SolveSparse() {
   simplex.upperMap(upper_map).costMap(cost_map).stSupply(source, sink, flow);
   simplex.run();
 
+  // Potentials of volunteers the flow leaves idle are raised to their parent's: still dual
+  // feasible (their arcs carry no flow) and never below the source's, which keeps every pricing
+  // search within c(v, s) < pi(s) - pi(source).
   source_potential_ = simplex.potential(source);
   day_potential_.clear();
-  for (auto n : day_nodes) day_potential_.push_back(simplex.potential(n));
+  for (std::size_t i = 0; i < day_nodes.size(); ++i) {
+    bool idle = simplex.flow(g.arcFromId(int(i))) == 0;
+    day_potential_.push_back(idle ? source_potential_ : simplex.potential(day_nodes[i]));
+  }
   slot_potential_.clear();
-  for (auto n : slot_nodes) slot_potential_.push_back(simplex.potential(n));
+  for (std::size_t j = 0; j < slot_nodes.size(); ++j) {
+    Digraph::Arc in = g.arcFromId(int(day_nodes.size() + j));
+    bool idle = simplex.flow(in) == 0;
+    std::int64_t parent = g.source(in) == source ? source_potential_
+                                                 : day_potential_[g.id(g.source(in)) - 2];
+    slot_potential_.push_back(idle ? parent : simplex.potential(slot_nodes[j]));
+  }
   shift_potential_.assign(model_.shift_count(), 0);
+  short_.assign(model_.shift_count(), 0);
   used_.assign(model_.shift_count(), {});
   int arc = first_pair_arc;
   for (int s = 0; s < model_.shift_count(); ++s) {
@@ -221,7 +285,7 @@ void SlotFlow::SolveSparse() {
     for (std::size_t i = 0; i < candidates_[s].size(); ++i) {
       used_[s].push_back(simplex.flow(g.arcFromId(arc++)) > 0);
     }
-    ++arc;  // the shift's sink arc
+    short_[s] = simplex.flow(g.arcFromId(arc++)) < model_.instance().shifts[s].headcount;
   }
 }
 
@@ -235,63 +299,90 @@ std::int64_t SlotFlow::VolunteerPotential(int v, int slot) const {
   return source_potential_;
 }
 
-void SlotFlow::PriceShift(int s, std::int64_t floor_potential, std::vector<Candidate>& out) const {
-  // A pair (v, s) has reduced cost c(v, s) + pi(v side) - pi(s); it can only be negative while
-  // c(v, s) < pi(s) - floor_potential, which bounds the distance worth searching.
-  const Shift& shift = model_.instance().shifts[s];
-  int slot = grid_.shift_slot[s];
-  std::int64_t reach = shift_potential_[s] - floor_potential - model_.MinPenalty();
-  const auto& have = candidates_[s];
-  std::vector<std::pair<std::int64_t, Candidate>> found;
-  homes_.Search(
-      shift.site,
-      [&](int v) {
-        if (!Usable(v, s)) return;
-        std::int64_t c = model_.Cost(v, s);
-        std::int64_t reduced = c + VolunteerPotential(v, slot) - shift_potential_[s];
-        if (reduced >= 0) return;
-        auto it = std::lower_bound(have.begin(), have.end(), v, [](const Candidate& a, int w) {
-          return a.volunteer < w;
-        });
-        if (it != have.end() && it->volunteer == v) return;
-        found.push_back({reduced, {v, c}});
-      },
-      [&](double bound) { return bound >= static_cast<double>(reach) + 1; });
-  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : a.second.volunteer < b.second.volunteer;
-  });
-  std::size_t limit = static_cast<std::size_t>(std::min<std::int64_t>(2 * shift.headcount + 4,
-                                                                      found.size()));
-  for (std::size_t i = 0; i < limit; ++i) out.push_back(found[i].second);
+void SlotFlow::PriceSite(const std::vector<int>& shifts, std::int64_t floor_potential,
+                         std::vector<std::vector<Candidate>>& out) const {
+  // A pair (v, s) has reduced cost c(v, s) + pi(v side) - pi(s) with pi(v side) >= the floor, so
+  // it can only be negative while c(v, s) < pi(s) - floor. Paired volunteers are checked one by
+  // one; for all others c = metres + penalties.other_unit, which bounds the distance searched.
+  // A shift below headcount is searched to the end and takes all its pairs.
+  const std::int64_t other = model_.instance().penalties.other_unit;
+  std::vector<std::int64_t> reach(shifts.size());
+  std::int64_t widest = 0;
+  for (std::size_t i = 0; i < shifts.size(); ++i) {
+    reach[i] = short_[shifts[i]] ? std::numeric_limits<std::int64_t>::max()
+                                 : shift_potential_[shifts[i]] - floor_potential;
+    widest = std::max(widest, reach[i] == std::numeric_limits<std::int64_t>::max() ? reach[i]
+                                                                                 : reach[i] - other);
+  }
+  std::vector<std::vector<std::pair<std::int64_t, Candidate>>> found(shifts.size());
+  auto consider = [&](std::size_t i, int v, std::int64_t c) {
+    int s = shifts[i];
+    if (c >= reach[i] || !Usable(v, s)) return;
+    std::int64_t reduced = c + VolunteerPotential(v, grid_.shift_slot[s]) - shift_potential_[s];
+    if (reduced >= 0 && !short_[s]) return;
+    const auto& have = candidates_[s];
+    auto it = std::lower_bound(have.begin(), have.end(), v,
+                               [](const Candidate& a, int w) { return a.volunteer < w; });
+    if (it == have.end() || it->volunteer != v) found[i].push_back({reduced, {v, c}});
+  };
+  for (std::size_t i = 0; i < shifts.size(); ++i) {
+    for (int v : model_.PairedVolunteers(shifts[i])) consider(i, v, model_.Cost(v, shifts[i]));
+  }
+  if (widest >= 0) {
+    homes_.Search(
+        model_.instance().shifts[shifts[0]].site,
+        [&](int v) {
+          std::int64_t metres = model_.Metres(v, shifts[0]);  // the shifts share their site
+          for (std::size_t i = 0; i < shifts.size(); ++i) {
+            if (metres + other < reach[i] && !model_.Paired(v, shifts[i])) consider(i, v, metres + other);
+          }
+        },
+        [&](double bound) { return bound >= static_cast<double>(widest) + 1; });
+  }
+  for (std::size_t i = 0; i < shifts.size(); ++i) {
+    auto& f = found[i];
+    std::sort(f.begin(), f.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second.volunteer < b.second.volunteer;
+    });
+    std::size_t limit = short_[shifts[i]]
+                            ? f.size()
+                            : std::min<std::size_t>(
+                                  kAddPerRound * model_.instance().shifts[shifts[i]].headcount + 4,
+                                  f.size());
+    for (std::size_t k = 0; k < limit; ++k) out[i].push_back(f[k].second);
+  }
 }
 
 std::int64_t SlotFlow::Price() {
-  // The volunteer side's potential is never below this per slot, which bounds every search.
-  std::vector<std::int64_t> floor_potential(slot_count_, source_potential_);
-  for (std::size_t i = 0; i < slot_keys_.size(); ++i) {
-    auto& f = floor_potential[slot_keys_[i] % slot_count_];
-    f = std::min(f, slot_potential_[i]);
+  // After the normalisation in SolveSparse no volunteer side lies below the source; the minimum
+  // is taken anyway so that the search bound never rests on that argument alone.
+  std::int64_t floor_potential = source_potential_;
+  for (std::int64_t p : slot_potential_) floor_potential = std::min(floor_potential, p);
+  for (std::int64_t p : day_potential_) floor_potential = std::min(floor_potential, p);
+  std::vector<std::vector<int>> groups;
+  for (const auto& group : site_groups_) {
+    groups.emplace_back();
+    for (int s : group) {
+      if (!complete_[s] && !candidates_[s].empty()) groups.back().push_back(s);
+    }
+    if (groups.back().empty()) groups.pop_back();
   }
-  std::vector<std::int64_t> day_floor(day_count_, source_potential_);
-  for (std::size_t i = 0; i < day_keys_.size(); ++i) {
-    auto& f = day_floor[day_keys_[i] % day_count_];
-    f = std::min(f, day_potential_[i]);
-  }
-  for (int slot = 0; slot < slot_count_; ++slot) {
-    floor_potential[slot] = std::min(floor_potential[slot], day_floor[DayIndex(slot)]);
-  }
+  std::vector<std::vector<std::vector<Candidate>>> more(groups.size());
+  ForEachInParallel(groups.size(), [&](std::size_t g) {
+    more[g].resize(groups[g].size());
+    PriceSite(groups[g], floor_potential, more[g]);
+  });
   std::int64_t added = 0;
-  std::vector<Candidate> more;
-  for (int s = 0; s < model_.shift_count(); ++s) {
-    if (complete_[s] || candidates_[s].empty()) continue;
-    more.clear();
-    PriceShift(s, floor_potential[grid_.shift_slot[s]], more);
-    if (more.empty()) continue;
-    added += static_cast<std::int64_t>(more.size());
-    auto& list = candidates_[s];
-    list.insert(list.end(), more.begin(), more.end());
-    std::sort(list.begin(), list.end(),
-              [](const Candidate& a, const Candidate& b) { return a.volunteer < b.volunteer; });
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    for (std::size_t i = 0; i < groups[g].size(); ++i) {
+      int s = groups[g][i];
+      if (short_[s]) complete_[s] = 1;
+      auto& list = candidates_[s];
+      added += static_cast<std::int64_t>(more[g][i].size());
+      list.insert(list.end(), more[g][i].begin(), more[g][i].end());
+      std::sort(list.begin(), list.end(),
+                [](const Candidate& a, const Candidate& b) { return a.volunteer < b.volunteer; });
+    }
   }
   return added;
 }
@@ -337,11 +428,14 @@ std::optional<Solution> SolveSlotFlow(const Model& model, const SlotGrid& grid,
   if (!flow.ChooseWeight()) return std::nullopt;
   flow.InitialCandidates();
   for (int round = 1;; ++round) {
+    auto t0 = std::chrono::steady_clock::now();
     flow.SolveSparse();
+    auto t1 = std::chrono::steady_clock::now();
     std::int64_t added = flow.Price();
+    auto t2 = std::chrono::steady_clock::now();
     if (progress) {
       progress("flow round " + std::to_string(round) + ": " + std::to_string(added) +
-               " pairs of negative reduced cost added");
+               " pairs of negative reduced cost added" + std::to_string(std::chrono::duration<double>(t1-t0).count()) + " " + std::to_string(std::chrono::duration<double>(t2-t1).count()));
     }
     if (added == 0) break;
   }

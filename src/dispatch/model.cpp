@@ -50,9 +50,12 @@ Model::Model(const Instance& instance) : instance_(instance) {
     if (!p) return Point{};
     return Point{true, p->lat * kRadians, p->lon * kRadians, std::cos(p->lat * kRadians)};
   };
-  for (const Volunteer& v : instance.volunteers) {
+  for (int i = 0; i < volunteer_count(); ++i) {
+    const Volunteer& v = instance.volunteers[i];
     volunteer_skills_.push_back(intern(v.skills));
     homes_.push_back(point(v.home));
+    if (v.unit) by_unit_[*v.unit].push_back(i);
+    if (v.department) by_department_[*v.department].push_back(i);
   }
   for (const Shift& s : instance.shifts) {
     shift_skills_.push_back(intern(s.skills));
@@ -112,15 +115,36 @@ std::int64_t Model::Penalty(int v, int s) const {
   return instance_.penalties.other_unit;
 }
 
-std::int64_t Model::Cost(int v, int s) const {
+std::vector<int> Model::PairedVolunteers(int s) const {
+  const Shift& shift = instance_.shifts[s];
+  std::vector<int> out;
+  auto take = [&](const std::map<std::int64_t, std::vector<int>>& index, std::int64_t key) {
+    auto it = index.find(key);
+    if (it != index.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  };
+  if (shift.paired_unit) take(by_unit_, *shift.paired_unit);
+  for (std::int64_t d : shift.paired_departments) take(by_department_, d);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool Model::Paired(int v, int s) const {
+  const Volunteer& vol = instance_.volunteers[v];
+  const Shift& shift = instance_.shifts[s];
+  return (vol.unit && shift.paired_unit && *vol.unit == *shift.paired_unit) ||
+         (vol.department && std::binary_search(shift.paired_departments.begin(),
+                                               shift.paired_departments.end(), *vol.department));
+}
+
+std::int64_t Model::Metres(int v, int s) const {
   const Point& a = homes_[v];
   const Point& b = sites_[s];
-  std::int64_t metres = 0;
-  if (a.present && b.present) {
-    metres = std::llround(Haversine(a.lat, a.lon, a.cos_lat, b.lat, b.lon, b.cos_lat));
-  }
-  return metres + Penalty(v, s);
+  if (!a.present || !b.present) return 0;
+  return std::llround(Haversine(a.lat, a.lon, a.cos_lat, b.lat, b.lon, b.cos_lat));
 }
+
+std::int64_t Model::Cost(int v, int s) const { return Metres(v, s) + Penalty(v, s); }
 
 std::int64_t Model::MaxCostBound() const {
   // A path along a meridian then a parallel is no shorter than the great circle, so the spread

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "dispatch/instance.h"
@@ -28,8 +29,15 @@ class Model {
   bool Eligible(int v, int s) const;
   // Returns c(v, s) = round(haversine metres) + unit penalty.
   std::int64_t Cost(int v, int s) const;
+  // Returns the rounded distance part of c(v, s) (0 when the home or the site is absent).
+  std::int64_t Metres(int v, int s) const;
   // Returns the unit penalty part of c(v, s).
   std::int64_t Penalty(int v, int s) const;
+  // Returns the volunteers whose department is paired with `s` or whose unit is its paired unit,
+  // ascending: the only ones whose penalty is not penalties.other_unit.
+  std::vector<int> PairedVolunteers(int s) const;
+  // Returns whether v is among PairedVolunteers(s).
+  bool Paired(int v, int s) const;
   // Returns the smallest penalty any pair can carry (a lower bound for pruning by distance).
   std::int64_t MinPenalty() const { return min_penalty_; }
   // Returns the calendar day of shift `s` (the day of its start, in the instance's timezone).
@@ -61,6 +69,8 @@ class Model {
   std::vector<SkillSet> volunteer_skills_;
   std::vector<SkillSet> shift_skills_;
   std::vector<std::int64_t> shift_day_;
+  std::map<std::int64_t, std::vector<int>> by_unit_;
+  std::map<std::int64_t, std::vector<int>> by_department_;
   std::int64_t min_penalty_ = 0;
 };
 

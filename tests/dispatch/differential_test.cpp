@@ -125,6 +125,8 @@ TEST(Differential, SamePlanEveryRun) {
   EXPECT_EQ(a.assignments, b.assignments);
   EXPECT_EQ(a.unfilled, b.unfilled);
   spec.aligned = false;
+  spec.volunteers = 60;
+  spec.shifts = 20;
   Instance general = Parse(RandomInstanceJson(78, spec));
   EXPECT_EQ(Solve(general).assignments, Solve(general).assignments);
 }

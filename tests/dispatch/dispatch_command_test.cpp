@@ -56,7 +56,7 @@ TEST_F(DispatchCommand, WritesToStandardOutputForDash) {
 
 TEST_F(DispatchCommand, RefusesAMalformedInstanceWithStatus2) {
   std::string text = kInstance;
-  text.replace(text.find("\"ends_at\": \"2022-01-12T12"), 26, "\"ends_at\": \"2022-01-12T07");
+  text.replace(text.find("\"ends_at\": \"2022-01-12T12"), 25, "\"ends_at\": \"2022-01-12T07");
   std::string in = Write("bad.json", text);
   EXPECT_EQ(Run({"--in", in, "--out", (dir_ / "plan.json").string()}), 2);
   EXPECT_NE(err_.str().find("shifts[0].ends_at: must be after starts_at"), std::string::npos) << err_.str();

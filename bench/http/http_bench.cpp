@@ -108,7 +108,7 @@ void PrintRatio(const char* name, const Load& load, const Load& base) {
 
 // Loads one server alone (for profiling it): "minimal", "pool" or "inline".
 int RunOne(const std::string& which, int seconds, int connections, int wrk_threads,
-           int server_threads, int handler_threads) {
+           int server_threads, int io_threads, int handler_threads) {
   std::optional<Load> load;
   if (which == "minimal") {
     muster::bench::MinimalServer minimal(kBody, server_threads);
@@ -116,11 +116,11 @@ int RunOne(const std::string& which, int seconds, int connections, int wrk_threa
   } else {
     muster::http::Router router;
     muster::http::RouteOptions options;
-    options.blocking = which != "inline";
+    options.offload = which != "inline";
     router.Get("/api/v1/streets/{id}", StreetsHandler, options);
     muster::http::ServerOptions server_options;
     server_options.port = 0;
-    server_options.io_threads = server_threads;
+    server_options.io_threads = io_threads;
     server_options.handler_threads = handler_threads;
     muster::http::Server server(router, server_options);
     if (!server.Start().ok()) return 1;
@@ -152,7 +152,8 @@ int main(int argc, char** argv) {
   const int server_threads = io_threads > 0 ? io_threads : hardware;
 
   if (!only.empty()) {
-    return RunOne(only, seconds, connections, wrk_threads, server_threads, handler_threads);
+    return RunOne(only, seconds, connections, wrk_threads, server_threads, io_threads,
+                  handler_threads);
   }
 
   muster::bench::MinimalServer minimal(kBody, server_threads);
@@ -165,26 +166,27 @@ int main(int argc, char** argv) {
   }
 
   muster::http::Router router;
-  router.Get("/api/v1/streets/{id}", StreetsHandler);
-  muster::http::RouteOptions inline_options;
-  inline_options.blocking = false;
-  router.Get("/api/v1/inline/streets/{id}", StreetsHandler, inline_options);
+  muster::http::RouteOptions offload;
+  offload.offload = true;
+  router.Get("/api/v1/streets/{id}", StreetsHandler, offload);
+  router.Get("/api/v1/inline/streets/{id}", StreetsHandler);
   muster::http::ServerOptions options;
   options.port = 0;
-  options.io_threads = server_threads;
+  options.io_threads = io_threads;  // 0: the server's default
+  options.handler_threads = handler_threads;
   muster::http::Server server(router, options);
   if (!server.Start().ok()) return 1;
-  auto pooled = RunWrk(server.port(), "/api/v1/streets/7", seconds, connections, wrk_threads);
   auto inlined = RunWrk(server.port(), "/api/v1/inline/streets/7", seconds, connections, wrk_threads);
+  auto pooled = RunWrk(server.port(), "/api/v1/streets/7", seconds, connections, wrk_threads);
   server.Stop();
   if (!pooled || !inlined) return 1;
 
-  std::printf("wrk -t%d -c%d -d%ds, server threads %d\n", wrk_threads, connections, seconds,
-              server_threads);
+  std::printf("wrk -t%d -c%d -d%ds; minimal server threads %d\n", wrk_threads, connections,
+              seconds, server_threads);
   Print("minimal beast", *base);
-  Print("muster, handler pool", *pooled);
-  Print("muster, inline handler", *inlined);
-  PrintRatio("muster, handler pool:", *pooled, *base);
-  PrintRatio("muster, inline handler:", *inlined, *base);
+  Print("muster, on its loop", *inlined);
+  Print("muster, offloaded to pool", *pooled);
+  PrintRatio("muster, on its loop:", *inlined, *base);
+  PrintRatio("muster, offloaded:", *pooled, *base);
   return 0;
 }

@@ -1,7 +1,6 @@
 #include "dispatch/flow_solver.h"
 
 #include <algorithm>
-#include <chrono>
 #include <limits>
 #include <map>
 #include <queue>
@@ -62,7 +61,6 @@ class SlotFlow {
   Solution Extract() const;
 
  private:
-  int ShiftsPerDay(int v) const { return slots_per_day_cap_[v]; }
   int DayIndex(int slot) const { return slot_day_index_[slot]; }
   bool Binds(int v, int slot) const { return slots_per_day_cap_[v] < slots_in_day_[DayIndex(slot)]; }
   std::int64_t SlotKey(int v, int slot) const { return std::int64_t{v} * slot_count_ + slot; }
@@ -428,14 +426,11 @@ std::optional<Solution> SolveSlotFlow(const Model& model, const SlotGrid& grid,
   if (!flow.ChooseWeight()) return std::nullopt;
   flow.InitialCandidates();
   for (int round = 1;; ++round) {
-    auto t0 = std::chrono::steady_clock::now();
     flow.SolveSparse();
-    auto t1 = std::chrono::steady_clock::now();
     std::int64_t added = flow.Price();
-    auto t2 = std::chrono::steady_clock::now();
     if (progress) {
       progress("flow round " + std::to_string(round) + ": " + std::to_string(added) +
-               " pairs of negative reduced cost added" + std::to_string(std::chrono::duration<double>(t1-t0).count()) + " " + std::to_string(std::chrono::duration<double>(t2-t1).count()));
+               " pairs of negative reduced cost added");
     }
     if (added == 0) break;
   }

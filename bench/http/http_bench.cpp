@@ -56,8 +56,8 @@ std::optional<Load> RunWrk(std::uint16_t port, const char* path, int seconds, in
                            int threads) {
   std::string command = "wrk --latency -t" + std::to_string(threads) + " -c" +
                         std::to_string(connections) + " -d" + std::to_string(seconds) +
-                        "s -H 'Authorization: Bearer " + kToken + "' http://127.0.0.1:" +
-                        std::to_string(port) + path + " 2>&1";
+                        "s -H 'Authorization: Bearer " + kToken +
+                        "' http://127.0.0.1:" + std::to_string(port) + path + " 2>&1";
   const double cpu_before = ProcessCpuSeconds();
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return std::nullopt;
@@ -87,8 +87,8 @@ std::optional<Load> RunWrk(std::uint16_t port, const char* path, int seconds, in
 Response StreetsHandler(const Request& request) {
   std::optional<std::string_view> token = request.BearerToken();
   if (!token || *token != kToken) {
-    return muster::http::ErrorResponse(muster::Error{muster::ErrorCode::kUnauthenticated,
-                                                     "sign in first", {}, {}});
+    return muster::http::ErrorResponse(
+        muster::Error{muster::ErrorCode::kUnauthenticated, "sign in first", {}, {}});
   }
   auto id = request.PathId("id");
   if (!id.ok()) return id.error();
@@ -101,9 +101,10 @@ void Print(const char* name, const Load& load) {
 }
 
 void PrintRatio(const char* name, const Load& load, const Load& base) {
-  std::printf("%-28s throughput %.2f of minimal (target >= 0.50), p99 %.2fx minimal (target <= 2)\n",
-              name, load.requests_per_second / base.requests_per_second,
-              base.p99_ms > 0 ? load.p99_ms / base.p99_ms : 0.0);
+  std::printf(
+      "%-28s throughput %.2f of minimal (target >= 0.50), p99 %.2fx minimal (target <= 2)\n", name,
+      load.requests_per_second / base.requests_per_second,
+      base.p99_ms > 0 ? load.p99_ms / base.p99_ms : 0.0);
 }
 
 // Loads one server alone (for profiling it): "minimal", "pool" or "inline".
@@ -149,7 +150,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--handler-threads") == 0) handler_threads = std::atoi(argv[i + 1]);
   }
   const int hardware = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  const int server_threads = io_threads > 0 ? io_threads : hardware;
+  const int server_threads = hardware;  // the minimal server at its best: one thread per core
 
   if (!only.empty()) {
     return RunOne(only, seconds, connections, wrk_threads, server_threads, io_threads,
@@ -176,13 +177,14 @@ int main(int argc, char** argv) {
   options.handler_threads = handler_threads;
   muster::http::Server server(router, options);
   if (!server.Start().ok()) return 1;
-  auto inlined = RunWrk(server.port(), "/api/v1/inline/streets/7", seconds, connections, wrk_threads);
+  auto inlined =
+      RunWrk(server.port(), "/api/v1/inline/streets/7", seconds, connections, wrk_threads);
   auto pooled = RunWrk(server.port(), "/api/v1/streets/7", seconds, connections, wrk_threads);
   server.Stop();
   if (!pooled || !inlined) return 1;
 
-  std::printf("wrk -t%d -c%d -d%ds; minimal server threads %d\n", wrk_threads, connections,
-              seconds, server_threads);
+  std::printf("wrk -t%d -c%d -d%ds; minimal server threads %d\n", wrk_threads, connections, seconds,
+              server_threads);
   Print("minimal beast", *base);
   Print("muster, on its loop", *inlined);
   Print("muster, offloaded to pool", *pooled);

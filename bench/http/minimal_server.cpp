@@ -1,13 +1,12 @@
 #include "minimal_server.h"
 
-#include <thread>
-#include <vector>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <thread>
+#include <vector>
 
 namespace muster::bench {
 
@@ -20,7 +19,8 @@ namespace {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket&& socket, const std::string& body) : stream_(std::move(socket)), body_(body) {}
+  Connection(tcp::socket&& socket, const std::string& body)
+      : stream_(std::move(socket)), body_(body) {}
 
   void Start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });

@@ -23,6 +23,14 @@ std::string ColumnOf(const std::string& field) {
   return field;
 }
 
+// Unwraps a row that was just found by its natural key inside the same transaction.
+template <typename T>
+Result<T> Existing(Result<std::optional<T>> found) {
+  if (!found.ok()) return std::move(found).error();
+  if (!found->has_value()) return Internal("a row found by its key has vanished");
+  return std::move(**found);
+}
+
 // Applies the rows of each sheet inside one transaction, collecting refusals in the report.
 class Importer {
  public:
@@ -222,11 +230,11 @@ Result<Outcome> Importer::RegionRow(const RowView& r) {
   MUSTER_ASSIGN(std::string street_name, NormalizeName(r.Get("street"), "street"));
   MUSTER_ASSIGN(auto street_id, repo_.FindStreetByName(street_name));
   if (street_id) {
-    MUSTER_ASSIGN(auto street, repo_.FindStreet(*street_id));
-    if (street->district_id != *district) {
+    MUSTER_ASSIGN(auto street, Existing(repo_.FindStreet(*street_id)));
+    if (street.district_id != *district) {
       return Invalid("street", street_name + " already belongs to another district", "street_district");
     }
-    if (!has_community && street->kind != street_kind) {
+    if (!has_community && street.kind != street_kind) {
       MUSTER_TRY(repo_.UpdateStreetKind(*street_id, street_kind));
       outcome = Outcome::kUpdated;
     }
@@ -243,8 +251,8 @@ Result<Outcome> Importer::RegionRow(const RowView& r) {
     MUSTER_TRY(rules_.AddCommunity(tx_, {{}, *street_id, community_name, community_kind}));
     return Outcome::kCreated;
   }
-  MUSTER_ASSIGN(auto community, repo_.FindCommunity(*community_id));
-  if (community->kind == community_kind) return outcome;
+  MUSTER_ASSIGN(auto community, Existing(repo_.FindCommunity(*community_id)));
+  if (community.kind == community_kind) return outcome;
   MUSTER_TRY(repo_.UpdateCommunityKind(*community_id, community_kind));
   return Outcome::kUpdated;
 }
@@ -258,8 +266,8 @@ Result<Outcome> Importer::UnitRow(const RowView& r) {
     MUSTER_TRY(rules_.AddUnit(tx_, {{}, name, kind}));
     return Outcome::kCreated;
   }
-  MUSTER_ASSIGN(auto unit, repo_.FindUnit(*id));
-  if (unit->kind == kind) return Outcome::kUnchanged;
+  MUSTER_ASSIGN(auto unit, Existing(repo_.FindUnit(*id)));
+  if (unit.kind == kind) return Outcome::kUnchanged;
   MUSTER_TRY(repo_.UpdateUnitKind(*id, kind));
   return Outcome::kUpdated;
 }
@@ -303,11 +311,11 @@ Result<Outcome> Importer::SiteRow(const RowView& r) {
     MUSTER_TRY(rules_.AddSite(tx_, site));
     return Outcome::kCreated;
   }
-  MUSTER_ASSIGN(auto existing, repo_.FindSite(*id));
+  MUSTER_ASSIGN(auto existing, Existing(repo_.FindSite(*id)));
   MUSTER_ASSIGN(site.kind, NormalizeName(site.kind, "kind"));
   MUSTER_TRY(domain::ValidateCoordinates(site.lat, site.lon));
-  if (existing->kind == site.kind && existing->lat == site.lat && existing->lon == site.lon &&
-      existing->risk == site.risk) {
+  if (existing.kind == site.kind && existing.lat == site.lat && existing.lon == site.lon &&
+      existing.risk == site.risk) {
     return Outcome::kUnchanged;
   }
   site.id = *id;
@@ -345,12 +353,12 @@ Result<Outcome> Importer::MemberRow(const RowView& r) {
     MUSTER_TRY(repo_.InsertMember(p.member, p.id_number, rules_.Now()));
     return Outcome::kCreated;
   }
-  MUSTER_ASSIGN(auto old, repo_.FindMember(*existing_id));
+  MUSTER_ASSIGN(auto old, Existing(repo_.FindMember(*existing_id)));
   MUSTER_ASSIGN(auto old_hash, repo_.IdHashOf(*existing_id));
   std::optional<std::string> new_hash;
   if (p.id_number) new_hash = p.id_number->hash;
   bool same_id = !p.id_number || new_hash == old_hash;
-  if (same_id && SameMember(*old, p.member)) return Outcome::kUnchanged;
+  if (same_id && SameMember(old, p.member)) return Outcome::kUnchanged;
   MUSTER_TRY(repo_.UpdateMember(p.member, same_id ? std::nullopt : p.id_number));
   return Outcome::kUpdated;
 }

@@ -19,14 +19,19 @@ std::optional<std::string> Env(const char* name) {
 void AddStoreOptions(Args& args) { args.Option("db").Option("pg").Option("key-file"); }
 
 Result<std::unique_ptr<Context>> OpenContext(const Args& args, bool create_key) {
-  auto ctx = std::make_unique<Context>();
-  std::optional<std::string> pg = args.Get("pg");
-  std::optional<std::string> db = args.Get("db");
-  if (pg && db) return BadRequest("give either --db or --pg, not both", "pg");
-  if (!pg && !db) {
-    pg = Env("MUSTER_PG");
-    if (!pg) db = Env("MUSTER_DB").value_or("muster.db");
+  StoreTarget target{args.Get("db"), args.Get("pg"), args.Get("key-file")};
+  if (target.pg && target.db) return BadRequest("give either --db or --pg, not both", "pg");
+  if (!target.pg && !target.db) {
+    target.pg = Env("MUSTER_PG");
+    if (!target.pg) target.db = Env("MUSTER_DB").value_or("muster.db");
   }
+  return OpenTarget(target, create_key);
+}
+
+Result<std::unique_ptr<Context>> OpenTarget(const StoreTarget& target, bool create_key) {
+  auto ctx = std::make_unique<Context>();
+  const std::optional<std::string>& pg = target.pg;
+  const std::optional<std::string>& db = target.db;
   if (pg) {
     MUSTER_ASSIGN(ctx->store, store::OpenPostgres({.conninfo = *pg}));
     ctx->description = "PostgreSQL";
@@ -37,7 +42,7 @@ Result<std::unique_ptr<Context>> OpenContext(const Args& args, bool create_key) 
     ctx->key_path = *db + ".key";
   }
   if (auto k = Env("MUSTER_KEY_FILE")) ctx->key_path = *k;
-  if (auto k = args.Get("key-file")) ctx->key_path = *k;
+  if (target.key_file) ctx->key_path = *target.key_file;
   auto version = ctx->store->Migrate();
   if (!version.ok()) {
     return Unavailable("cannot prepare the database (" + ctx->description +

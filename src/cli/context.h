@@ -25,6 +25,17 @@ struct Context {
 // Declares --db, --pg and --key-file on `args`.
 void AddStoreOptions(Args& args);
 
+// Where the data lives: exactly one of `db` (SQLite file) and `pg` (connection string).
+struct StoreTarget {
+  std::optional<std::string> db;
+  std::optional<std::string> pg;
+  std::optional<std::string> key_file;
+};
+
+// Opens and migrates the store of `target` and loads its data key (`create_key` makes a missing
+// key file).
+Result<std::unique_ptr<Context>> OpenTarget(const StoreTarget& target, bool create_key);
+
 // Opens the store named by the options (SQLite `--db`, default ./muster.db, or PostgreSQL `--pg`;
 // also MUSTER_DB / MUSTER_PG), migrates it, and loads the data key (`--key-file`, MUSTER_KEY_FILE,
 // default <database>.key, or MUSTER_DATA_KEY). `create_key` makes a missing key file.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/demo_command.h"
 #include "cli/dispatch_command.h"
 #include "cli/registry_commands.h"
 
@@ -24,6 +25,7 @@ const std::vector<Subcommand>& Subcommands() {
       {"init", "create or migrate the database and the data key", muster::cli::RunInit},
       {"import", "import registry tables from CSV or XLSX files", muster::cli::RunImport},
       {"export", "export the registry as XLSX or CSV", muster::cli::RunExport},
+      {"demo", "build the synthetic demo city", muster::cli::RunDemo},
       {"dispatch", "solve one dispatch instance (DISPATCH.md)", muster::cli::RunDispatchCommand},
   };
   return kCommands;

@@ -119,8 +119,17 @@ CREATE TABLE activity_members (
 );
 )sql";
 
+// Facts about the database itself, such as the label of a synthetic demo city.
+constexpr std::string_view kMeta = R"sql(
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "registry", kRegistry},
+    {2, "meta", kMeta},
 };
 
 }  // namespace

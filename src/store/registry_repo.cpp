@@ -588,6 +588,18 @@ Result<std::vector<domain::Activity>> RegistryRepo::ListActivities(Page p,
   return items;
 }
 
+Result<std::optional<std::string>> RegistryRepo::GetMeta(const std::string& key) {
+  return One<std::string>(tx_, "SELECT value FROM meta WHERE key = ?", {key},
+                          [](const Row& r) { return r.String(0); });
+}
+
+Status RegistryRepo::SetMeta(const std::string& key, const std::string& value) {
+  MUSTER_TRY(tx_.Exec(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      {key, value}));
+  return Ok();
+}
+
 Result<std::int64_t> RegistryRepo::Count(std::string_view table) {
   static constexpr std::string_view kTables[] = {
       "districts", "streets", "communities", "sites", "units", "departments", "branches",

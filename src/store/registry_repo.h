@@ -116,6 +116,10 @@ class RegistryRepo {
   Result<ActivityId> InsertActivity(const domain::Activity& a, Timestamp now);
   Result<std::vector<domain::Activity>> ListActivities(Page page, std::optional<CommunityId> c);
 
+  // Reads and writes facts about the database itself (meta table).
+  Result<std::optional<std::string>> GetMeta(const std::string& key);
+  Status SetMeta(const std::string& key, const std::string& value);
+
   // Counts rows of a registry table (for imports' reports and tests).
   Result<std::int64_t> Count(std::string_view table);
 

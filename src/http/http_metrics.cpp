@@ -54,14 +54,17 @@ HttpMetrics::HttpMetrics(Metrics& metrics, const Router& router) {
     slot->labels = {{"method", std::move(method)}, {"route", std::move(route)}};
     slots_.push_back(std::move(slot));
   };
-  for (const RouteInfo& route : routes) add_slot(std::string(MethodName(route.method)), route.pattern);
+  for (const RouteInfo& route : routes)
+    add_slot(std::string(MethodName(route.method)), route.pattern);
   for (std::size_t i = 0; i < kMethodSlots; ++i) {
-    add_slot(MethodLabel(i + 1 < kMethodSlots ? std::optional(static_cast<Method>(i)) : std::nullopt),
-             "static");
+    add_slot(
+        MethodLabel(i + 1 < kMethodSlots ? std::optional(static_cast<Method>(i)) : std::nullopt),
+        "static");
   }
   for (std::size_t i = 0; i < kMethodSlots; ++i) {
-    add_slot(MethodLabel(i + 1 < kMethodSlots ? std::optional(static_cast<Method>(i)) : std::nullopt),
-             "unmatched");
+    add_slot(
+        MethodLabel(i + 1 < kMethodSlots ? std::optional(static_cast<Method>(i)) : std::nullopt),
+        "unmatched");
   }
 }
 

@@ -50,7 +50,8 @@ bool IsJsonMediaType(std::string_view content_type) {
     if (eq == std::string_view::npos) return false;
     if (!EqualsIgnoreCase(TrimSpace(param.substr(0, eq)), "charset")) continue;
     std::string_view charset = TrimSpace(param.substr(eq + 1));
-    if (charset.size() >= 2 && charset.front() == '"') charset = charset.substr(1, charset.size() - 2);
+    if (charset.size() >= 2 && charset.front() == '"')
+      charset = charset.substr(1, charset.size() - 2);
     if (!EqualsIgnoreCase(charset, "utf-8")) return false;
   }
   return true;
@@ -185,9 +186,7 @@ std::optional<double> BodyReader::OptionalDouble(std::string_view key) {
   return Get<double>(key, false);
 }
 bool BodyReader::Bool(std::string_view key) { return Get<bool>(key, true).value_or(false); }
-std::optional<bool> BodyReader::OptionalBool(std::string_view key) {
-  return Get<bool>(key, false);
-}
+std::optional<bool> BodyReader::OptionalBool(std::string_view key) { return Get<bool>(key, false); }
 
 namespace {
 

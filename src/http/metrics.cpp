@@ -1,12 +1,12 @@
 #include "http/metrics.h"
 
-#include <sstream>
-#include <stdexcept>
-
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
+
+#include <sstream>
+#include <stdexcept>
 
 namespace muster::http {
 

@@ -10,7 +10,8 @@ RateLimiter::RateLimiter(const Clock& clock, Options options) : clock_(clock), o
 void RateLimiter::Refill(Bucket& bucket, Timestamp now) const {
   // A clock stepped backwards refills nothing; it does not take attempts away either.
   const auto elapsed = std::max<std::int64_t>(0, (now - bucket.updated).count());
-  const double gained = static_cast<double>(elapsed) / static_cast<double>(options_.refill_every.count());
+  const double gained =
+      static_cast<double>(elapsed) / static_cast<double>(options_.refill_every.count());
   bucket.tokens = std::min<double>(options_.burst, bucket.tokens + gained);
   bucket.updated = now;
 }

@@ -8,13 +8,20 @@ namespace muster::http {
 
 std::string_view MethodName(Method method) {
   switch (method) {
-    case Method::kGet: return "GET";
-    case Method::kHead: return "HEAD";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
-    case Method::kOptions: return "OPTIONS";
+    case Method::kGet:
+      return "GET";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
+    case Method::kOptions:
+      return "OPTIONS";
   }
   return "GET";
 }
@@ -49,7 +56,8 @@ void ForEachRawPair(std::string_view query, F&& visit) {
     if (pair.empty()) continue;
     std::size_t eq = pair.find('=');
     std::string_view name = pair.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
     if (!visit(name, value)) return;
   }
 }
@@ -176,7 +184,8 @@ std::optional<std::string_view> Request::BearerToken() const {
   if (!header) return std::nullopt;
   std::string_view value = TrimSpace(*header);
   constexpr std::string_view kScheme = "bearer";
-  if (value.size() <= kScheme.size() || !EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme) ||
+  if (value.size() <= kScheme.size() ||
+      !EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme) ||
       (value[kScheme.size()] != ' ' && value[kScheme.size()] != '\t')) {
     return std::nullopt;
   }

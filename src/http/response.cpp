@@ -56,20 +56,34 @@ Response Response::Stream(std::shared_ptr<EventStream> stream) {
 
 int HttpStatus(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kBadRequest: return 400;
-    case ErrorCode::kValidationFailed: return 422;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kForbidden: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kShiftFull: return 409;
-    case ErrorCode::kScheduleConflict: return 409;
-    case ErrorCode::kInsufficientFunds: return 409;
-    case ErrorCode::kPayloadTooLarge: return 413;
-    case ErrorCode::kUnsupportedMediaType: return 415;
-    case ErrorCode::kRateLimited: return 429;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kBadRequest:
+      return 400;
+    case ErrorCode::kValidationFailed:
+      return 422;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kShiftFull:
+      return 409;
+    case ErrorCode::kScheduleConflict:
+      return 409;
+    case ErrorCode::kInsufficientFunds:
+      return 409;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kUnsupportedMediaType:
+      return 415;
+    case ErrorCode::kRateLimited:
+      return 429;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -104,10 +118,9 @@ Response ErrorResponse(const Error& error) {
 
 Response RateLimitedResponse(std::chrono::seconds retry_after) {
   const long long seconds = std::max<long long>(1, retry_after.count());
-  Response response = ErrorBody(429, "rate_limited",
-                                "too many attempts; retry after " + std::to_string(seconds) +
-                                    " seconds",
-                                {}, {});
+  Response response =
+      ErrorBody(429, "rate_limited",
+                "too many attempts; retry after " + std::to_string(seconds) + " seconds", {}, {});
   response.SetHeader("Retry-After", std::to_string(seconds));
   return response;
 }

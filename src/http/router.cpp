@@ -161,13 +161,14 @@ RouteMatch Router::Match(Method method, std::string_view path) const {
     return match;
   }
   const Route* route = node->by_method[MethodIndex(method)];
-  if (route == nullptr && method == Method::kHead) route = node->by_method[MethodIndex(Method::kGet)];
+  if (route == nullptr && method == Method::kHead)
+    route = node->by_method[MethodIndex(Method::kGet)];
   if (route == nullptr) {
     match.kind = RouteMatch::Kind::kMethodNotAllowed;
     for (std::size_t i = 0; i < kMethodCount; ++i) {
-      const bool listed = node->by_method[i] != nullptr ||
-                          (i == MethodIndex(Method::kHead) &&
-                           node->by_method[MethodIndex(Method::kGet)] != nullptr);
+      const bool listed =
+          node->by_method[i] != nullptr || (i == MethodIndex(Method::kHead) &&
+                                            node->by_method[MethodIndex(Method::kGet)] != nullptr);
       if (!listed) continue;
       if (!match.allow.empty()) match.allow += ", ";
       match.allow += MethodName(static_cast<Method>(i));

@@ -12,18 +12,23 @@
 
 namespace muster::http {
 
-// A synchronous handler. The server calls it on a handler thread (it may block on the database)
-// with a request it owns until the handler returns. An exception that escapes is a bug: the server
-// logs it with a correlation id and answers 500 without its text.
+// A synchronous handler. The server calls it on the event-loop thread that owns the connection
+// (or on the handler pool, see RouteOptions::offload) with a request it owns until the handler
+// returns; many handlers run at once on different threads, so shared state needs locks. An
+// exception that escapes is a bug: the server logs it with a correlation id and answers 500 without
+// its text.
 using Handler = std::function<Response(const Request&)>;
 
 // What a route may change about how the server treats its requests.
 struct RouteOptions {
   // The largest body accepted, in bytes; 0 means the server's default (ServerOptions).
   std::size_t max_body_bytes = 0;
-  // False for handlers that never block (no I/O): they run on the network threads, saving two
-  // thread hops.
-  bool blocking = true;
+  // Runs the handler on the server's handler pool instead of the connection's event loop: for
+  // handlers that may take long (imports, exports, dispatch planning). Other handlers run on the
+  // event loop that owns the connection, which a short database query may block: each loop
+  // serves only its share of the connections and there are several loops per core (see
+  // ServerOptions::io_threads). Offloading costs two thread hops per request.
+  bool offload = false;
 };
 
 // A registered route as listed by Router::Routes().
@@ -36,12 +41,12 @@ struct RouteInfo {
 struct RouteMatch {
   enum class Kind { kFound, kNotFound, kMethodNotAllowed };
   Kind kind = Kind::kNotFound;
-  const Handler* handler = nullptr;                  // kFound only
-  const RouteOptions* options = nullptr;             // kFound only
-  const std::string* pattern = nullptr;              // kFound only; outlives the router's use
-  std::size_t route_index = 0;                       // kFound only: index in Routes()
-  Request::Pairs params;                             // kFound only, decoded
-  std::string allow;                                 // kMethodNotAllowed: "GET, HEAD, PUT"
+  const Handler* handler = nullptr;       // kFound only
+  const RouteOptions* options = nullptr;  // kFound only
+  const std::string* pattern = nullptr;   // kFound only; outlives the router's use
+  std::size_t route_index = 0;            // kFound only: index in Routes()
+  Request::Pairs params;                  // kFound only, decoded
+  std::string allow;                      // kMethodNotAllowed: "GET, HEAD, PUT"
 };
 
 // Maps method + path to handlers. Patterns are literal segments and {name} parameters, matching
@@ -82,8 +87,8 @@ class Router {
   struct Node;
   struct Route;
 
-  const Node* Walk(const Node& node, const std::vector<std::string_view>& segments,
-                   std::size_t at, std::vector<std::string_view>& values) const;
+  const Node* Walk(const Node& node, const std::vector<std::string_view>& segments, std::size_t at,
+                   std::vector<std::string_view>& values) const;
 
   std::unique_ptr<Node> root_;
   std::vector<std::unique_ptr<Route>> routes_;

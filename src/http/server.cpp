@@ -1,15 +1,13 @@
 #include "http/server.h"
 
-#include <cstdio>
-#include <future>
-#include <random>
-#include <thread>
-
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <cstdio>
+#include <future>
+#include <random>
+#include <thread>
 
 #include "http/server_core.h"
 #include "http/session.h"
@@ -44,9 +42,15 @@ ServerCore::ServerCore(const Router& router_in, ServerOptions options_in, Metric
       http_metrics(metrics, router_in),
       request_id_prefix(RandomPrefix()) {
   if (options.handler_threads >= 0) {
-    int count = options.handler_threads > 0 ? options.handler_threads : 4 * HardwareThreads();
+    int count = options.handler_threads > 0 ? options.handler_threads : 2 * HardwareThreads();
     handler_pool = std::make_unique<net::thread_pool>(static_cast<std::size_t>(count));
   }
+  int loop_count = options.io_threads > 0 ? options.io_threads : 4 * HardwareThreads();
+  for (int i = 0; i < loop_count; ++i) loops.push_back(std::make_unique<net::io_context>(1));
+}
+
+net::io_context& ServerCore::NextLoop() {
+  return *loops[next_loop.fetch_add(1, std::memory_order_relaxed) % loops.size()];
 }
 
 std::string ServerCore::NextRequestId() {
@@ -85,7 +89,7 @@ struct Server::Impl {
   Impl(const Router& router, ServerOptions options)
       : own_metrics(options.metrics == nullptr ? std::make_unique<Metrics>() : nullptr),
         core(MakeCore(router, std::move(options), own_metrics.get())),
-        acceptor(net::make_strand(core->ioc)),
+        acceptor(*core->loops.front()),
         accept_retry(acceptor.get_executor()) {}
 
   void Accept();
@@ -97,7 +101,7 @@ struct Server::Impl {
   std::unique_ptr<ServerCore> core;
   tcp::acceptor acceptor;
   net::steady_timer accept_retry;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work;
   std::vector<std::thread> threads;
   tcp::endpoint bound;
   bool started = false;
@@ -105,8 +109,7 @@ struct Server::Impl {
 };
 
 void Server::Impl::Accept() {
-  acceptor.async_accept(net::make_strand(core->ioc), [this](boost::system::error_code ec,
-                                                            tcp::socket socket) {
+  acceptor.async_accept(core->NextLoop(), [this](boost::system::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor.is_open() || core->stopping) return;
     if (ec) {
       // Out of descriptors or similar: try again shortly instead of spinning.
@@ -132,7 +135,7 @@ Status Server::Impl::Listen() {
   const ServerOptions& options = core->options;
   const std::string where = options.host + ":" + std::to_string(options.port);
   boost::system::error_code ec;
-  tcp::resolver resolver(core->ioc);
+  tcp::resolver resolver(*core->loops.front());
   auto results = resolver.resolve(options.host, std::to_string(options.port),
                                   tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || results.empty()) return Unavailable("cannot resolve " + where + ": " + ec.message());
@@ -160,11 +163,10 @@ Status Server::Start() {
   Impl& impl = *impl_;
   MUSTER_TRY(impl.Listen());
   impl.started = true;
-  impl.work.emplace(impl.core->ioc.get_executor());
   impl.Accept();
-  int count = impl.core->options.io_threads > 0 ? impl.core->options.io_threads : HardwareThreads();
-  for (int i = 0; i < count; ++i) {
-    impl.threads.emplace_back([&ioc = impl.core->ioc] { ioc.run(); });
+  for (auto& loop : impl.core->loops) {
+    impl.work.push_back(net::make_work_guard(*loop));
+    impl.threads.emplace_back([&ioc = *loop] { ioc.run(); });
   }
   return Ok();
 }
@@ -201,25 +203,19 @@ void Server::Stop() {
   }
   // Handlers still running hold their sessions; their answers land on closed connections.
   if (core.handler_pool) core.handler_pool->join();
-  impl.work.reset();
-  core.ioc.stop();
+  impl.work.clear();
+  for (auto& loop : core.loops) loop->stop();
   for (auto& thread : impl.threads) thread.join();
   impl.threads.clear();
 }
 
 void RegisterBuiltinRoutes(Router& router, const Metrics& metrics) {
-  RouteOptions quick;
-  quick.blocking = false;
-  router.Get(
-      "/healthz",
-      [](const Request&) { return Response::Text("{\"status\":\"ok\"}", "application/json"); },
-      quick);
-  router.Get(
-      "/metrics",
-      [&metrics](const Request&) {
-        return Response::Text(metrics.RenderText(), "text/plain; version=0.0.4; charset=utf-8");
-      },
-      quick);
+  router.Get("/healthz", [](const Request&) {
+    return Response::Text("{\"status\":\"ok\"}", "application/json");
+  });
+  router.Get("/metrics", [&metrics](const Request&) {
+    return Response::Text(metrics.RenderText(), "text/plain; version=0.0.4; charset=utf-8");
+  });
 }
 
 }  // namespace muster::http

@@ -24,11 +24,15 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   // 0 lets the system pick a free port; Server::port() tells which.
   std::uint16_t port = 8080;
-  // Threads running the network event loop; 0 means the number of hardware threads. A few
-  // threads serve thousands of connections: no thread waits on a socket.
+  // Event loops, one thread each; connections are spread over them and stay on theirs. No thread
+  // waits on a socket, so a few loops serve thousands of connections. Handlers run on the loop
+  // of their connection (no thread hop, which halves the cost of a small request), so while one
+  // waits on the database only that loop's connections wait: hence more loops than cores.
+  // 0 means four per hardware thread.
   int io_threads = 0;
-  // Threads running blocking handlers (database work), so a slow query never stalls the
-  // network loop; 0 means four per hardware thread.
+  // Threads running the handlers of routes marked RouteOptions::offload (long work, which must
+  // not hold up a loop); 0 means two per hardware thread, -1 none (offloaded routes then run on
+  // their loop).
   int handler_threads = 0;
   // Requests with larger headers are answered 431; larger bodies 413 payload_too_large.
   std::size_t max_header_bytes = 16 * 1024;
@@ -57,8 +61,8 @@ struct ServerOptions {
   const Clock* clock = nullptr;
 };
 
-// An HTTP/1.1 server (keep-alive, pipelining-safe) on a fixed pool of network threads running
-// one event loop, plus a pool of handler threads. Every answer carries the security headers,
+// An HTTP/1.1 server (keep-alive, pipelining-safe) on a fixed set of event-loop threads, plus a
+// pool of threads for long handlers. Every answer carries the security headers,
 // X-Request-Id and, unless the handler set one, Cache-Control: no-store. Handlers that throw
 // are answered 500 with a correlation id. Server-sent event answers stay open until the client
 // leaves, the stream closes or the server stops.

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -13,9 +15,6 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "base/clock.h"
 #include "http/metrics.h"
@@ -84,13 +83,19 @@ struct ServerCore {
   std::condition_variable sessions_cv;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // GUARDED_BY(sessions_mu)
 
+  // Returns the loop for the next connection (round robin).
+  boost::asio::io_context& NextLoop();
+  std::atomic<std::size_t> next_loop{0};
+
   std::string request_id_prefix;
   std::atomic<std::uint64_t> next_request_id{1};
 
   // Declared last: destroyed first, so sessions that die with pending operations can still
   // unregister from the members above.
-  std::unique_ptr<boost::asio::thread_pool> handler_pool;  // null: handlers run inline
-  boost::asio::io_context ioc;
+  std::unique_ptr<boost::asio::thread_pool> handler_pool;  // null: handlers run on their loop
+  // One io_context per thread (concurrency hint 1): a connection's operations all run on its
+  // loop's thread, so they need no strand and cost no cross-thread wake-ups.
+  std::vector<std::unique_ptr<boost::asio::io_context>> loops;
 };
 
 }  // namespace muster::http

@@ -7,7 +7,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-
 #include <limits>
 
 #include "base/time.h"
@@ -29,17 +28,58 @@ std::string_view ToStd(beast::string_view text) { return {text.data(), text.size
 
 }  // namespace
 
-void SetStandardHeaders(bhttp::fields& fields, std::string_view request_id, bool cache_set) {
-  // script-src stays strictly 'self'; inline styles are allowed because the UI library sets them.
-  fields.set("X-Content-Type-Options", "nosniff");
-  fields.set("Content-Security-Policy",
-             "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-             "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
-             "form-action 'self'");
-  fields.set("Referrer-Policy", "no-referrer");
-  fields.set("X-Frame-Options", "DENY");
-  fields.set("X-Request-Id", beast::string_view(request_id.data(), request_id.size()));
-  if (!cache_set) fields.set(bhttp::field::cache_control, "no-store");
+namespace {
+
+// The headers every answer carries. script-src stays strictly 'self'; inline styles are allowed
+// because the UI library sets them.
+constexpr std::string_view kSecurityHeaders =
+    "X-Content-Type-Options: nosniff\r\n"
+    "Content-Security-Policy: default-src 'self'; script-src 'self'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'\r\n"
+    "Referrer-Policy: no-referrer\r\n"
+    "X-Frame-Options: DENY\r\n";
+
+// Returns whether a handler's header may go on the wire: no line breaks (which would let a
+// value forge headers) and none of the framing headers the server owns.
+bool IsPlainHeader(std::string_view name, std::string_view value) {
+  if (name.empty() || name.find_first_of(":\r\n ") != std::string_view::npos) return false;
+  if (value.find_first_of("\r\n") != std::string_view::npos) return false;
+  return !EqualsIgnoreCase(name, "content-length") && !EqualsIgnoreCase(name, "connection") &&
+         !EqualsIgnoreCase(name, "transfer-encoding");
+}
+
+void AppendHeader(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.append(": ");
+  out.append(value);
+  out.append("\r\n");
+}
+
+}  // namespace
+
+void AppendHead(std::string& out, const Head& head) {
+  out.append(head.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  out.append(std::to_string(head.status));
+  out.push_back(' ');
+  beast::string_view reason = bhttp::obsolete_reason(static_cast<bhttp::status>(head.status));
+  out.append(reason.data(), reason.size());
+  out.append("\r\n");
+  if (!head.content_type.empty()) AppendHeader(out, "Content-Type", head.content_type);
+  bool cache_set = false;
+  for (const auto& [name, value] : *head.headers) {
+    if (!IsPlainHeader(name, value)) continue;
+    AppendHeader(out, name, value);
+    cache_set = cache_set || EqualsIgnoreCase(name, "cache-control");
+  }
+  out.append(kSecurityHeaders);
+  if (!cache_set) out.append("Cache-Control: no-store\r\n");
+  AppendHeader(out, "X-Request-Id", head.request_id);
+  if (head.content_length)
+    AppendHeader(out, "Content-Length", std::to_string(*head.content_length));
+  if (!head.keep_alive && head.version >= 11) out.append("Connection: close\r\n");
+  if (head.keep_alive && head.version == 10) out.append("Connection: keep-alive\r\n");
+  out.append("\r\n");
 }
 
 namespace {
@@ -143,10 +183,9 @@ void Session::ReadHeader() {
   // boost::none: Beast 1.74 compares Content-Length against an empty optional as "too large".)
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
   stream_.expires_after(core_.options.header_timeout);
-  bhttp::async_read_header(stream_, buffer_, *parser_,
-                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                             self->OnHeader(ec);
-                           });
+  bhttp::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
 }
 
 void Session::OnHeader(beast::error_code ec) {
@@ -192,8 +231,8 @@ void Session::OnHeader(beast::error_code ec) {
   auto length = parser_->content_length();
   if (length && *length > limit) {
     metrics_slot_ = core_.http_metrics.UnmatchedSlot(method_);
-    return Refuse(ErrorResponse(
-        Error{ErrorCode::kPayloadTooLarge, "the request body is too large", {}, {}}));
+    return Refuse(
+        ErrorResponse(Error{ErrorCode::kPayloadTooLarge, "the request body is too large", {}, {}}));
   }
   if (bhttp::token_list(message[bhttp::field::expect]).exists("100-continue") && version_ >= 11) {
     net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
@@ -209,18 +248,17 @@ void Session::OnHeader(beast::error_code ec) {
 void Session::ReadBody() {
   if (parser_->is_done()) return OnBody({});
   stream_.expires_after(core_.options.body_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                      self->OnBody(ec);
-                    });
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
 }
 
 void Session::OnBody(beast::error_code ec) {
   if (state_ == State::kClosed) return;
   if (ec == bhttp::error::body_limit) {
     metrics_slot_ = core_.http_metrics.UnmatchedSlot(method_);
-    return Refuse(ErrorResponse(
-        Error{ErrorCode::kPayloadTooLarge, "the request body is too large", {}, {}}));
+    return Refuse(
+        ErrorResponse(Error{ErrorCode::kPayloadTooLarge, "the request body is too large", {}, {}}));
   }
   if (ec) return Close();
   stream_.expires_never();
@@ -253,7 +291,7 @@ void Session::Dispatch() {
   request.remote_address = remote_address_;
   request.request_id = request_id_;
   const Handler* handler = match_.handler;
-  if (!match_.options->blocking || !core_.handler_pool) {
+  if (!match_.options->offload || !core_.handler_pool) {
     return OnHandled(Invoke(*handler, request, core_));
   }
   net::post(*core_.handler_pool, [self = shared_from_this(), handler,
@@ -285,32 +323,28 @@ void Session::OnHandled(Response response) {
     core_.LogError(line);
     response = InternalErrorResponse(request_id_);
   }
-  response_ = {};
-  response_.version(version_);
-  response_.result(static_cast<unsigned>(response.status));
-  if (!response.content_type.empty()) response_.set(bhttp::field::content_type, response.content_type);
-  for (const auto& [name, value] : response.headers) response_.set(name, value);
-  SetStandardHeaders(response_, request_id_, response.Header("Cache-Control").has_value());
-  response_.keep_alive(keep_alive_ && !shutdown_requested_ && !core_.stopping.load());
-  if (head_) {
-    response_.content_length(response.body.size());
-  } else {
-    response_.body() = std::move(response.body);
-    response_.prepare_payload();
-  }
+  status_out_ = response.status;
+  keep_alive_out_ = keep_alive_ && !shutdown_requested_ && !core_.stopping.load();
+  const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
+  head_out_.clear();
+  AppendHead(head_out_,
+             Head{version_, response.status, response.content_type, &response.headers, request_id_,
+                  bodiless ? std::nullopt : std::optional(response.body.size()), keep_alive_out_});
+  body_out_.clear();
+  if (!head_ && !bodiless) body_out_ = std::move(response.body);
   state_ = State::kWriting;
   stream_.expires_after(core_.options.write_timeout);
-  bhttp::async_write(stream_, response_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
-                       self->OnWrite(ec, bytes);
-                     });
+  std::array<net::const_buffer, 2> buffers = {net::buffer(head_out_), net::buffer(body_out_)};
+  net::async_write(stream_, buffers,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                     self->OnWrite(ec, bytes);
+                   });
 }
 
 void Session::OnWrite(beast::error_code ec, std::size_t bytes) {
-  Finish(response_.result_int(), bytes);
+  Finish(status_out_, bytes);
   if (ec) return Close();
-  if (!response_.keep_alive()) return unread_input_ ? LingerClose() : Close();
-  response_ = {};
+  if (!keep_alive_out_) return unread_input_ ? LingerClose() : Close();
   ReadHeader();
 }
 
@@ -347,15 +381,14 @@ void Session::LingerClose() {
 }
 
 void Session::Drain() {
-  stream_.async_read_some(net::buffer(discard_),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                            self->lingered_ += n;
-                            if (ec || self->lingered_ > kLingerLimit ||
-                                self->state_ == State::kClosed) {
-                              return self->Close();
-                            }
-                            self->Drain();
-                          });
+  stream_.async_read_some(
+      net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->lingered_ += n;
+        if (ec || self->lingered_ > kLingerLimit || self->state_ == State::kClosed) {
+          return self->Close();
+        }
+        self->Drain();
+      });
 }
 
 void Session::Close() {

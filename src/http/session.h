@@ -3,19 +3,17 @@
 // Internal to http/: one client connection. Includes Beast; only the server's .cpp files use it.
 
 #include <array>
-#include <chrono>
-#include <memory>
-#include <optional>
-#include <string>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
 
 #include "http/event_hub.h"
 #include "http/response.h"
@@ -24,15 +22,27 @@
 
 namespace muster::http {
 
-// Sets what every answer carries: the security headers, X-Request-Id, and Cache-Control: no-store
-// unless the handler set a Cache-Control of its own (`cache_set`).
-void SetStandardHeaders(boost::beast::http::fields& fields, std::string_view request_id,
-                        bool cache_set);
+// What goes in the status line and headers of one answer.
+struct Head {
+  unsigned version = 11;  // 10 or 11
+  int status = 200;
+  std::string_view content_type;
+  const Request::Pairs* headers = nullptr;  // the handler's; unsafe ones are dropped
+  std::string_view request_id;
+  std::optional<std::size_t> content_length;  // none for event streams and bodiless statuses
+  bool keep_alive = true;
+};
+
+// Appends the status line and headers of an answer, ending with the blank line: the handler's
+// headers, then what every answer carries (security headers, X-Request-Id, and Cache-Control:
+// no-store unless the handler set one). Serialising by hand costs one string per answer.
+void AppendHead(std::string& out, const Head& head);
 
 // One connection: reads requests one after another (keep-alive), hands each to its handler and
 // writes the answers in order; or, once a handler answers with an event stream, writes events
-// until either side ends it. Every member is touched only on the connection's strand, so none
-// needs a lock; other threads reach the session only through Shutdown() and the stream's waker.
+// until either side ends it. Every member is touched only on the thread of the connection's event
+// loop (its executor), so none needs a lock; other threads reach the session only by posting to
+// that executor: Shutdown(), ForceClose(), the stream's waker and offloaded handlers' answers.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(boost::asio::ip::tcp::socket&& socket, ServerCore& core);
@@ -75,7 +85,11 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
-  boost::beast::http::response<boost::beast::http::string_body> response_;
+  // The answer being written, kept until the write completes.
+  std::string head_out_;
+  std::string body_out_;
+  int status_out_ = 0;
+  bool keep_alive_out_ = true;
   State state_ = State::kIdle;
   bool shutdown_requested_ = false;
   // Set when an answer refuses a request whose rest was not read: closing must then drain it.
@@ -94,7 +108,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The event stream, once the connection has become one.
   std::shared_ptr<EventStream> events_;
-  std::unique_ptr<boost::beast::http::response<boost::beast::http::empty_body>> stream_header_;
   boost::asio::steady_timer heartbeat_;
   std::string stream_out_;
   bool stream_writing_ = false;

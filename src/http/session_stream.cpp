@@ -3,7 +3,6 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "http/session.h"
 
@@ -21,33 +20,30 @@ constexpr std::string_view kHeartbeat = ": heartbeat\n\n";
 void Session::StartStream(Response response) {
   state_ = State::kStreaming;
   events_ = std::move(response.stream);
-  stream_header_ =
-      std::make_unique<bhttp::response<bhttp::empty_body>>(bhttp::status::ok, version_);
-  auto& header = *stream_header_;
-  for (const auto& [name, value] : response.headers) header.set(name, value);
-  header.set(bhttp::field::content_type, "text/event-stream; charset=utf-8");
-  SetStandardHeaders(header, request_id_, false);
-  header.set("X-Accel-Buffering", "no");  // proxies must pass events on at once
-  header.keep_alive(false);               // the body ends when the connection does
+  head_out_.clear();
+  AppendHead(head_out_, Head{version_, 200, "text/event-stream; charset=utf-8", &response.headers,
+                             request_id_, std::nullopt, /*keep_alive=*/false});
+  // Proxies must pass events on at once.
+  head_out_.insert(head_out_.size() - 2, "X-Accel-Buffering: no\r\n");
   stream_counted_ = true;
   core_.http_metrics.streams.Increment();
   stream_.expires_after(core_.options.write_timeout);
-  bhttp::async_write(stream_, header,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
-                       self->Finish(200, bytes);
-                       if (ec || self->state_ != State::kStreaming) return self->Close();
-                       self->stream_.expires_never();
-                       if (self->shutdown_requested_) return self->CloseStream();
-                       self->events_->SetWaker([weak = self->weak_from_this(),
-                                                executor = self->stream_.get_executor()] {
-                         if (auto strong = weak.lock()) {
-                           net::post(executor, [strong] { strong->PumpStream(); });
-                         }
-                       });
-                       self->WatchPeer();
-                       self->ArmHeartbeat();
-                       self->WriteStream(std::string(kRetryHint));
-                     });
+  net::async_write(stream_, net::buffer(head_out_),
+                   [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                     self->Finish(200, bytes);
+                     if (ec || self->state_ != State::kStreaming) return self->Close();
+                     self->stream_.expires_never();
+                     if (self->shutdown_requested_) return self->CloseStream();
+                     self->events_->SetWaker(
+                         [weak = self->weak_from_this(), executor = self->stream_.get_executor()] {
+                           if (auto strong = weak.lock()) {
+                             net::post(executor, [strong] { strong->PumpStream(); });
+                           }
+                         });
+                     self->WatchPeer();
+                     self->ArmHeartbeat();
+                     self->WriteStream(std::string(kRetryHint));
+                   });
 }
 
 void Session::PumpStream() {

@@ -15,15 +15,24 @@ std::string_view ContentTypeFor(std::string_view file_name) {
     std::string_view type;
   };
   static constexpr Entry kTypes[] = {
-      {".html", "text/html; charset=utf-8"},        {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"},   {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"},                {".map", "application/json"},
-      {".svg", "image/svg+xml"},                    {".png", "image/png"},
-      {".jpg", "image/jpeg"},                       {".jpeg", "image/jpeg"},
-      {".gif", "image/gif"},                        {".webp", "image/webp"},
-      {".ico", "image/x-icon"},                     {".woff", "font/woff"},
-      {".woff2", "font/woff2"},                     {".ttf", "font/ttf"},
-      {".txt", "text/plain; charset=utf-8"},        {".webmanifest", "application/manifest+json"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".map", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},
+      {".gif", "image/gif"},
+      {".webp", "image/webp"},
+      {".ico", "image/x-icon"},
+      {".woff", "font/woff"},
+      {".woff2", "font/woff2"},
+      {".ttf", "font/ttf"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".webmanifest", "application/manifest+json"},
       {".wasm", "application/wasm"},
   };
   std::size_t dot = file_name.rfind('.');

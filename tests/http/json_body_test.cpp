@@ -1,7 +1,8 @@
 #include "http/json_body.h"
-#include "http/response.h"
 
 #include <gtest/gtest.h>
+
+#include "http/response.h"
 
 namespace muster::http {
 namespace {
@@ -33,8 +34,8 @@ TEST(ParseJsonBody, RefusesOtherMediaTypes) {
 }
 
 TEST(ParseJsonBody, RefusesMalformedAndEmptyBodies) {
-  for (const char* body : {"", "   ", "{", "{\"a\":}", "[1,2", "nul", "{\"a\":1} x",
-                           "{\"a\":\"\xff\"}"}) {
+  for (const char* body :
+       {"", "   ", "{", "{\"a\":}", "[1,2", "nul", "{\"a\":1} x", "{\"a\":\"\xff\"}"}) {
     auto parsed = ParseJsonBody(JsonRequest(body));
     ASSERT_FALSE(parsed.ok()) << body;
     EXPECT_EQ(parsed.error().code, ErrorCode::kBadRequest) << body;
@@ -152,9 +153,8 @@ TEST(BodyReader, ObjectListRefusesUnknownFieldsInItems) {
 TEST(BodyReader, NestedObjectErrorsNameThePath) {
   auto json = nlohmann::json::parse(R"({"user": {"id": 1, "role": 5}})");
   BodyReader r(json);
-  (void)r.Object("user", [](BodyReader& user) {
-    return std::make_pair(user.Int("id"), user.String("role"));
-  });
+  (void)r.Object(
+      "user", [](BodyReader& user) { return std::make_pair(user.Int("id"), user.String("role")); });
   EXPECT_EQ(r.Finish().error().field, "user.role");
 }
 

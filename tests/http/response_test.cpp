@@ -1,6 +1,7 @@
 #include "http/response.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace muster::http {
@@ -8,13 +9,20 @@ namespace {
 
 TEST(HttpStatus, MapsEveryErrorCode) {
   const std::pair<ErrorCode, int> kTable[] = {
-      {ErrorCode::kBadRequest, 400},        {ErrorCode::kValidationFailed, 422},
-      {ErrorCode::kUnauthenticated, 401},   {ErrorCode::kForbidden, 403},
-      {ErrorCode::kNotFound, 404},          {ErrorCode::kConflict, 409},
-      {ErrorCode::kShiftFull, 409},         {ErrorCode::kScheduleConflict, 409},
-      {ErrorCode::kInsufficientFunds, 409}, {ErrorCode::kPayloadTooLarge, 413},
-      {ErrorCode::kUnsupportedMediaType, 415}, {ErrorCode::kRateLimited, 429},
-      {ErrorCode::kUnavailable, 503},       {ErrorCode::kInternal, 500},
+      {ErrorCode::kBadRequest, 400},
+      {ErrorCode::kValidationFailed, 422},
+      {ErrorCode::kUnauthenticated, 401},
+      {ErrorCode::kForbidden, 403},
+      {ErrorCode::kNotFound, 404},
+      {ErrorCode::kConflict, 409},
+      {ErrorCode::kShiftFull, 409},
+      {ErrorCode::kScheduleConflict, 409},
+      {ErrorCode::kInsufficientFunds, 409},
+      {ErrorCode::kPayloadTooLarge, 413},
+      {ErrorCode::kUnsupportedMediaType, 415},
+      {ErrorCode::kRateLimited, 429},
+      {ErrorCode::kUnavailable, 503},
+      {ErrorCode::kInternal, 500},
   };
   // The table must name every code: the last enumerator bounds the count.
   ASSERT_EQ(std::size(kTable), static_cast<std::size_t>(ErrorCode::kInternal) + 1);

@@ -1,13 +1,13 @@
 // Server behaviour over time: event streams, timeouts and graceful shutdown.
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <stdlib.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "http/event_hub.h"
@@ -44,7 +44,8 @@ ServerOptions TestOptions() {
 TEST(EventStreams, DeliversPublishedEventsAndCleansUpOnDisconnect) {
   EventHub hub;
   Router router;
-  router.Get("/api/v1/events", [&hub](const Request&) { return Response::Stream(hub.Subscribe()); });
+  router.Get("/api/v1/events",
+             [&hub](const Request&) { return Response::Stream(hub.Subscribe()); });
   Server server(router, TestOptions());
   ASSERT_TRUE(server.Start().ok());
 
@@ -104,11 +105,16 @@ TEST(EventStreams, StopClosesOpenStreams) {
 TEST(GracefulStop, FinishesTheRequestInFlightAndClosesIdleConnections) {
   std::atomic<bool> slow_started{false};
   Router router;
-  router.Get("/slow", [&](const Request&) {
-    slow_started = true;
-    std::this_thread::sleep_for(300ms);
-    return Response::Json({{"done", true}});
-  });
+  RouteOptions offload;
+  offload.offload = true;
+  router.Get(
+      "/slow",
+      [&](const Request&) {
+        slow_started = true;
+        std::this_thread::sleep_for(300ms);
+        return Response::Json({{"done", true}});
+      },
+      offload);
   router.Get("/hello", [](const Request&) { return Response::Json({{"hello", 1}}); });
   Server server(router, TestOptions());
   ASSERT_TRUE(server.Start().ok());
@@ -133,11 +139,16 @@ TEST(GracefulStop, FinishesTheRequestInFlightAndClosesIdleConnections) {
 TEST(GracefulStop, GivesUpOnRequestsPastTheGracePeriod) {
   std::atomic<bool> started{false};
   Router router;
-  router.Get("/stuck", [&](const Request&) {
-    started = true;
-    std::this_thread::sleep_for(700ms);
-    return Response::Json({});
-  });
+  RouteOptions offload;
+  offload.offload = true;
+  router.Get(
+      "/stuck",
+      [&](const Request&) {
+        started = true;
+        std::this_thread::sleep_for(700ms);
+        return Response::Json({});
+      },
+      offload);
   ServerOptions options = TestOptions();
   options.shutdown_grace = 100ms;
   Server server(router, options);

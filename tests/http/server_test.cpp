@@ -1,10 +1,10 @@
 #include "http/server.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "http/json_body.h"
@@ -70,9 +70,12 @@ void AddTestRoutes(Router& router, std::atomic<bool>& slow_started) {
   });
   RouteOptions big;
   big.max_body_bytes = 4 * 1024 * 1024;
-  router.Post("/import", [](const Request& request) {
-    return Response::Json({{"bytes", request.body.size()}});
-  }, big);
+  router.Post(
+      "/import",
+      [](const Request& request) {
+        return Response::Json({{"bytes", request.body.size()}});
+      },
+      big);
   router.Get("/asset", [](const Request&) {
     Response response = Response::Text("x", "text/plain");
     response.SetHeader("Cache-Control", "public, max-age=60");
@@ -151,8 +154,9 @@ TEST_F(ServerTest, ServesManyRequestsOnOneKeepAliveConnection) {
 
 TEST_F(ServerTest, AnswersPipelinedRequestsInOrder) {
   TestClient client(port());
-  ASSERT_TRUE(client.Send("GET /api/v1/streets/1/pairing HTTP/1.1\r\nHost: x\r\n\r\n"
-                          "GET /api/v1/streets/2/pairing HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(
+      client.Send("GET /api/v1/streets/1/pairing HTTP/1.1\r\nHost: x\r\n\r\n"
+                  "GET /api/v1/streets/2/pairing HTTP/1.1\r\nHost: x\r\n\r\n"));
   auto first = client.Read();
   auto second = client.Read();
   ASSERT_TRUE(first && second);
@@ -183,8 +187,9 @@ TEST_F(ServerTest, OtherMethodOnKnownPathIs405WithAllow) {
 
 TEST_F(ServerTest, RefusesAnnouncedBodyOverTheLimitWith413) {
   TestClient client(port());
-  ASSERT_TRUE(client.Send("POST /api/v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                          "application/json\r\nContent-Length: 104857600\r\n\r\n{\"a\":"));
+  ASSERT_TRUE(
+      client.Send("POST /api/v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                  "application/json\r\nContent-Length: 104857600\r\n\r\n{\"a\":"));
   auto response = client.Read();
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 413);
@@ -196,8 +201,9 @@ TEST_F(ServerTest, RefusesAnnouncedBodyOverTheLimitWith413) {
 TEST_F(ServerTest, RefusesChunkedBodyOverTheLimitWith413) {
   TestClient client(port());
   std::string chunk(32 * 1024, 'x');
-  std::string request = "POST /api/v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        "Transfer-Encoding: chunked\r\n\r\n";
+  std::string request =
+      "POST /api/v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n";
   char size[16];
   std::snprintf(size, sizeof(size), "%zx\r\n", chunk.size());
   for (int i = 0; i < 3; ++i) request += size + chunk + "\r\n";
@@ -247,8 +253,8 @@ TEST_F(ServerTest, JsonBodyErrors) {
   EXPECT_EQ(ErrorCode(*malformed), "bad_request");
   auto deep = client.Call("POST", "/api/v1/items", std::string(60000, '['), json);
   EXPECT_EQ(deep->status, 400);
-  auto unknown = client.Call("POST", "/api/v1/items", R"({"name":"a","count":1,"admin":true})",
-                             json);
+  auto unknown =
+      client.Call("POST", "/api/v1/items", R"({"name":"a","count":1,"admin":true})", json);
   EXPECT_EQ(unknown->status, 422);
   auto error = nlohmann::json::parse(unknown->body)["error"];
   EXPECT_EQ(error["code"], "validation_failed");
@@ -307,8 +313,10 @@ TEST_F(ServerTest, HeadAnswersHeadersOnly) {
 TEST_F(ServerTest, HonoursExpectContinue) {
   TestClient client(port());
   std::string body = R"({"name":"a","count":3})";
-  client.Send("POST /api/v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-              "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n");
+  client.Send(
+      "POST /api/v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Expect: 100-continue\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n");
   auto interim = client.Read();
   ASSERT_TRUE(interim.has_value());
   EXPECT_EQ(interim->status, 100);
@@ -355,8 +363,8 @@ TEST_F(ServerTest, HealthzAndMetrics) {
 }
 
 TEST_F(ServerTest, OtherLayersRegisterCounters) {
-  Counter db_errors = metrics_->AddCounter("muster_db_errors_total", "Database errors.",
-                                           {{"kind", "busy"}});
+  Counter db_errors =
+      metrics_->AddCounter("muster_db_errors_total", "Database errors.", {{"kind", "busy"}});
   db_errors.Increment();
   db_errors.Increment(2);
   TestClient client(port());
@@ -366,8 +374,8 @@ TEST_F(ServerTest, OtherLayersRegisterCounters) {
 
 TEST_F(ServerTest, AccessLogNamesTheRouteNotThePathOrQuery) {
   TestClient client(port());
-  client.Call("GET", "/api/v1/streets/4242/pairing?phone=13812345678",
-              {}, {{"Authorization", "Bearer tok-secret"}, {"Cookie", "session=cookie-secret"}});
+  client.Call("GET", "/api/v1/streets/4242/pairing?phone=13812345678", {},
+              {{"Authorization", "Bearer tok-secret"}, {"Cookie", "session=cookie-secret"}});
   std::vector<std::string> lines;
   for (int i = 0; i < 100 && lines.empty(); ++i) {
     lines = access_log_.Lines();

@@ -34,7 +34,8 @@ class StaticFilesTest : public ::testing::Test {
     std::ofstream(path, std::ios::binary) << text;
   }
 
-  Response Get(std::string_view path, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  Response Get(std::string_view path,
+               std::vector<std::pair<std::string, std::string>> headers = {}) {
     Request request;
     request.SetTarget(path);
     request.headers = std::move(headers);

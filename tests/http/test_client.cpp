@@ -4,13 +4,13 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <strings.h>
 
 namespace muster::http::testing {
 
@@ -98,8 +98,8 @@ std::optional<RawResponse> TestClient::Read(std::chrono::milliseconds timeout, b
     at = next + 2;
   }
   std::optional<std::string> length = response.Header("Content-Length");
-  const bool no_body = head || response.status < 200 || response.status == 204 ||
-                       response.status == 304 || !length;
+  const bool no_body =
+      head || response.status < 200 || response.status == 204 || response.status == 304 || !length;
   if (no_body) return response;
   const std::size_t size = std::strtoull(length->c_str(), nullptr, 10);
   while (pending_.size() < size) {

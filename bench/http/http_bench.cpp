@@ -3,7 +3,7 @@
 // wrk. Prints requests/s and p99 latency of each and their ratios.
 //
 //   http_bench [--seconds N] [--connections N] [--threads N] [--only minimal|pool|inline]
-//              [--io-threads N] [--handler-threads N]
+//              [--io-threads N] [--event-loops N] [--handler-threads N]
 
 #include <sys/resource.h>
 
@@ -109,7 +109,7 @@ void PrintRatio(const char* name, const Load& load, const Load& base) {
 
 // Loads one server alone (for profiling it): "minimal", "pool" or "inline".
 int RunOne(const std::string& which, int seconds, int connections, int wrk_threads,
-           int server_threads, int io_threads, int handler_threads) {
+           int server_threads, int io_threads, int event_loops, int handler_threads) {
   std::optional<Load> load;
   if (which == "minimal") {
     muster::bench::MinimalServer minimal(kBody, server_threads);
@@ -123,6 +123,7 @@ int RunOne(const std::string& which, int seconds, int connections, int wrk_threa
     server_options.port = 0;
     server_options.io_threads = io_threads;
     server_options.handler_threads = handler_threads;
+    server_options.event_loops = event_loops;
     muster::http::Server server(router, server_options);
     if (!server.Start().ok()) return 1;
     load = RunWrk(server.port(), "/api/v1/streets/7", seconds, connections, wrk_threads);
@@ -141,6 +142,7 @@ int main(int argc, char** argv) {
   std::string only;
   int io_threads = 0;
   int handler_threads = 0;
+  int event_loops = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--connections") == 0) connections = std::atoi(argv[i + 1]);
@@ -148,12 +150,13 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--only") == 0) only = argv[i + 1];
     if (std::strcmp(argv[i], "--io-threads") == 0) io_threads = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--handler-threads") == 0) handler_threads = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--event-loops") == 0) event_loops = std::atoi(argv[i + 1]);
   }
   const int hardware = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   const int server_threads = hardware;  // the minimal server at its best: one thread per core
 
   if (!only.empty()) {
-    return RunOne(only, seconds, connections, wrk_threads, server_threads, io_threads,
+    return RunOne(only, seconds, connections, wrk_threads, server_threads, io_threads, event_loops,
                   handler_threads);
   }
 
@@ -175,6 +178,7 @@ int main(int argc, char** argv) {
   options.port = 0;
   options.io_threads = io_threads;  // 0: the server's default
   options.handler_threads = handler_threads;
+  options.event_loops = event_loops;
   muster::http::Server server(router, options);
   if (!server.Start().ok()) return 1;
   auto inlined =

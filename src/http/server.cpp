@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <cstdio>
 #include <future>
 #include <random>
@@ -45,8 +46,13 @@ ServerCore::ServerCore(const Router& router_in, ServerOptions options_in, Metric
     int count = options.handler_threads > 0 ? options.handler_threads : 2 * HardwareThreads();
     handler_pool = std::make_unique<net::thread_pool>(static_cast<std::size_t>(count));
   }
-  int loop_count = options.io_threads > 0 ? options.io_threads : 4 * HardwareThreads();
-  for (int i = 0; i < loop_count; ++i) loops.push_back(std::make_unique<net::io_context>(1));
+  thread_count = options.io_threads > 0 ? options.io_threads : 2 * HardwareThreads();
+  int loop_count =
+      options.event_loops > 0 ? std::min(thread_count, options.event_loops) : thread_count;
+  shared_loops = thread_count > loop_count;
+  for (int i = 0; i < loop_count; ++i) {
+    loops.push_back(std::make_unique<net::io_context>(shared_loops ? thread_count : 1));
+  }
 }
 
 net::io_context& ServerCore::NextLoop() {
@@ -89,7 +95,7 @@ struct Server::Impl {
   Impl(const Router& router, ServerOptions options)
       : own_metrics(options.metrics == nullptr ? std::make_unique<Metrics>() : nullptr),
         core(MakeCore(router, std::move(options), own_metrics.get())),
-        acceptor(*core->loops.front()),
+        acceptor(net::make_strand(*core->loops.front())),
         accept_retry(acceptor.get_executor()) {}
 
   void Accept();
@@ -109,7 +115,8 @@ struct Server::Impl {
 };
 
 void Server::Impl::Accept() {
-  acceptor.async_accept(core->NextLoop(), [this](boost::system::error_code ec, tcp::socket socket) {
+  auto& loop = core->NextLoop();
+  auto on_accept = [this](boost::system::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor.is_open() || core->stopping) return;
     if (ec) {
       // Out of descriptors or similar: try again shortly instead of spinning.
@@ -128,7 +135,12 @@ void Server::Impl::Accept() {
       session->Start();
     }
     Accept();
-  });
+  };
+  if (core->shared_loops) {
+    acceptor.async_accept(net::make_strand(loop), std::move(on_accept));
+  } else {
+    acceptor.async_accept(loop, std::move(on_accept));
+  }
 }
 
 Status Server::Impl::Listen() {
@@ -164,9 +176,10 @@ Status Server::Start() {
   MUSTER_TRY(impl.Listen());
   impl.started = true;
   impl.Accept();
-  for (auto& loop : impl.core->loops) {
-    impl.work.push_back(net::make_work_guard(*loop));
-    impl.threads.emplace_back([&ioc = *loop] { ioc.run(); });
+  for (auto& loop : impl.core->loops) impl.work.push_back(net::make_work_guard(*loop));
+  for (int i = 0; i < impl.core->thread_count; ++i) {
+    auto& loop = *impl.core->loops[static_cast<std::size_t>(i) % impl.core->loops.size()];
+    impl.threads.emplace_back([&loop] { loop.run(); });
   }
   return Ok();
 }

@@ -93,9 +93,12 @@ struct ServerCore {
   // Declared last: destroyed first, so sessions that die with pending operations can still
   // unregister from the members above.
   std::unique_ptr<boost::asio::thread_pool> handler_pool;  // null: handlers run on their loop
-  // One io_context per thread (concurrency hint 1): a connection's operations all run on its
-  // loop's thread, so they need no strand and cost no cross-thread wake-ups.
+  // By default one io_context per thread (concurrency hint 1): a connection's operations all run
+  // on its loop's thread, so they need no strand and cost no cross-thread wake-ups. With fewer
+  // loops than threads (shared_loops), each connection gets a strand.
   std::vector<std::unique_ptr<boost::asio::io_context>> loops;
+  int thread_count = 1;
+  bool shared_loops = false;  // several threads per loop: connections need strands
 };
 
 }  // namespace muster::http

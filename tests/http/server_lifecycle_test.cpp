@@ -32,6 +32,12 @@ bool Eventually(F&& condition, std::chrono::milliseconds timeout = 3s) {
   return condition();
 }
 
+#define ASSERT_STARTS(server)                                          \
+  do {                                                                 \
+    Status start_status = (server).Start();                            \
+    ASSERT_TRUE(start_status.ok()) << start_status.error().ToString(); \
+  } while (0)
+
 ServerOptions TestOptions() {
   ServerOptions options;
   options.port = 0;
@@ -47,7 +53,7 @@ TEST(EventStreams, DeliversPublishedEventsAndCleansUpOnDisconnect) {
   router.Get("/api/v1/events",
              [&hub](const Request&) { return Response::Stream(hub.Subscribe()); });
   Server server(router, TestOptions());
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_STARTS(server);
 
   auto client = std::make_unique<TestClient>(server.port());
   ASSERT_TRUE(client->Send("GET /api/v1/events HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -79,7 +85,7 @@ TEST(EventStreams, SendsHeartbeatsWhileIdle) {
   ServerOptions options = TestOptions();
   options.sse_heartbeat = 50ms;
   Server server(router, options);
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_STARTS(server);
   TestClient client(server.port());
   client.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(client.Read().has_value());
@@ -91,7 +97,7 @@ TEST(EventStreams, StopClosesOpenStreams) {
   Router router;
   router.Get("/events", [&hub](const Request&) { return Response::Stream(hub.Subscribe()); });
   Server server(router, TestOptions());
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_STARTS(server);
   TestClient client(server.port());
   client.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(client.Read().has_value());
@@ -117,7 +123,7 @@ TEST(GracefulStop, FinishesTheRequestInFlightAndClosesIdleConnections) {
       offload);
   router.Get("/hello", [](const Request&) { return Response::Json({{"hello", 1}}); });
   Server server(router, TestOptions());
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_STARTS(server);
   TestClient idle(server.port());
   ASSERT_EQ(idle.Call("GET", "/hello")->status, 200);
 
@@ -152,7 +158,7 @@ TEST(GracefulStop, GivesUpOnRequestsPastTheGracePeriod) {
   ServerOptions options = TestOptions();
   options.shutdown_grace = 100ms;
   Server server(router, options);
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_STARTS(server);
   TestClient client(server.port());
   client.Send("GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(Eventually([&] { return started.load(); }));
@@ -168,7 +174,7 @@ TEST(Timeouts, ClosesAConnectionThatSendsHeadersTooSlowly) {
   ServerOptions options = TestOptions();
   options.header_timeout = std::chrono::seconds(1);
   Server server(router, options);
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_STARTS(server);
   TestClient client(server.port());
   const auto begin = std::chrono::steady_clock::now();
   client.Send("GET /hello HTTP/1.1\r\n");
@@ -186,7 +192,7 @@ TEST(Timeouts, ClosesIdleKeepAliveConnections) {
   ServerOptions options = TestOptions();
   options.header_timeout = std::chrono::seconds(1);
   Server server(router, options);
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_STARTS(server);
   TestClient client(server.port());
   ASSERT_EQ(client.Call("GET", "/hello")->status, 200);
   EXPECT_TRUE(client.WaitClosed(3s));
@@ -199,7 +205,7 @@ TEST(Limits, ClosesConnectionsBeyondTheMaximum) {
   ServerOptions options = TestOptions();
   options.max_connections = 2;
   Server server(router, options);
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_STARTS(server);
   TestClient a(server.port());
   TestClient b(server.port());
   ASSERT_EQ(a.Call("GET", "/hello")->status, 200);
@@ -211,7 +217,7 @@ TEST(Limits, ClosesConnectionsBeyondTheMaximum) {
 TEST(Start, ReportsAnAddressInUse) {
   Router router;
   Server first(router, TestOptions());
-  ASSERT_TRUE(first.Start().ok());
+  ASSERT_STARTS(first);
   ServerOptions options = TestOptions();
   options.port = first.port();
   Server second(router, options);
@@ -232,7 +238,7 @@ TEST(StaticFilesOverTheWire, RefusesTraversal) {
   Router router;
   router.SetFallback(StaticFiles::MakeHandler(base / "web"));
   Server server(router, TestOptions());
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_STARTS(server);
   TestClient client(server.port());
   for (const char* target : {"/../secret.txt", "/../../etc/passwd", "/%2e%2e/secret.txt",
                              "/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/..%2f..%2f..%2fetc%2fpasswd",
@@ -248,6 +254,37 @@ TEST(StaticFilesOverTheWire, RefusesTraversal) {
   EXPECT_EQ(index->Header("Cache-Control"), "no-cache");
   server.Stop();
   fs::remove_all(base);
+}
+
+}  // namespace
+}  // namespace muster::http
+
+namespace muster::http {
+namespace {
+
+TEST(SharedLoops, ServeRequestsStreamsAndStopWithStrands) {
+  EventHub hub;
+  Router router;
+  router.Get("/hello", [](const Request&) { return Response::Json({{"hello", 1}}); });
+  router.Get("/events", [&hub](const Request&) { return Response::Stream(hub.Subscribe()); });
+  ServerOptions options = TestOptions();
+  options.io_threads = 3;
+  options.event_loops = 1;
+  Server server(router, options);
+  ASSERT_STARTS(server);
+  std::vector<std::unique_ptr<TestClient>> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.push_back(std::make_unique<TestClient>(server.port()));
+    for (int j = 0; j < 3; ++j) ASSERT_EQ(clients.back()->Call("GET", "/hello")->status, 200);
+  }
+  TestClient events(server.port());
+  events.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(events.Read().has_value());
+  hub.Publish(Event{"", "shared", ""});
+  EXPECT_TRUE(events.ReadUntil("data: shared\n\n").has_value());
+  server.Stop();
+  EXPECT_TRUE(events.WaitClosed(2s));
+  for (auto& client : clients) EXPECT_TRUE(client->WaitClosed(2s));
 }
 
 }  // namespace

@@ -45,6 +45,33 @@ std::string Hour(int h) {
   return buf;
 }
 
+// A volunteer of a general instance: some days after work, all day or mornings; cap 4 to 8 h.
+void AppendGeneralVolunteer(std::string& out, int id, int days, Draw& d) {
+  auto [lat, lon] = d.Place();
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "{\"id\":%d,\"unit\":%d,\"department\":%d,\"home\":[%.6f,%.6f],",
+                id, d.Int(1, 120), d.Int(1, 1500), lat, lon);
+  out += buf;
+  out += "\"skills\":[";
+  bool first = true;
+  for (int k = 0; k < 3; ++k) {
+    if (d.Chance(k == 2 ? 0.04 : 0.12)) out += (first ? "\"" : ",\"") + std::string(kSkills[k]) + "\"", first = false;
+  }
+  out += "],\"available\":[";
+  double kind = d.Uniform(0, 1);
+  first = true;
+  for (int day = 0; day < days; ++day) {
+    if (days > 1 && d.Chance(0.3)) continue;
+    int from = kind < 0.5 ? d.Int(16, 18) : d.Int(7, 9);
+    int to = kind < 0.85 ? 24 : d.Int(14, 17);
+    out += (first ? "[" : ",[") + Hour(24 * day + from) + "," + Hour(24 * day + to) + "]";
+    first = false;
+  }
+  std::snprintf(buf, sizeof buf, "],\"max_hours_per_day\":%d,\"high_risk_ok\":%s,\"age\":%d}",
+                d.Int(4, 8), d.Chance(0.4) ? "true" : "false", d.Int(18, 70));
+  out += buf;
+}
+
 void AppendVolunteer(std::string& out, int id, Draw& d) {
   auto [lat, lon] = d.Place();
   char buf[160];
@@ -69,9 +96,10 @@ void AppendVolunteer(std::string& out, int id, Draw& d) {
 void AppendShift(std::string& out, int id, const std::vector<std::pair<double, double>>& sites,
                  const CitySpec& spec, Draw& d) {
   int site = d.Int(0, int(sites.size()) - 1);
-  int length = spec.aligned ? spec.slot_hours : d.Int(1, 4) * 2;
+  int length = spec.aligned ? spec.slot_hours : d.Int(2, 8);
   int slots = std::max(1, 16 / spec.slot_hours);
-  int start = spec.aligned ? 8 + d.Int(0, slots - 1) * spec.slot_hours : d.Int(8, 24 - length);
+  int start = spec.aligned ? 8 + d.Int(0, slots - 1) * spec.slot_hours
+                           : 24 * d.Int(0, spec.days - 1) + d.Int(7, 24 - length);
   char buf[200];
   std::snprintf(buf, sizeof buf,
                 "{\"id\":%d,\"site\":[%.6f,%.6f],\"paired_unit\":%d,\"paired_departments\":[%d,%d],",
@@ -96,7 +124,11 @@ std::string GenerateCity(const CitySpec& spec) {
   out.reserve(std::size_t(spec.volunteers) * 260 + std::size_t(spec.shifts) * 300);
   for (int i = 0; i < spec.volunteers; ++i) {
     if (i > 0) out += ",\n";
-    AppendVolunteer(out, i + 1, d);
+    if (spec.aligned) {
+      AppendVolunteer(out, i + 1, d);
+    } else {
+      AppendGeneralVolunteer(out, i + 1, spec.days, d);
+    }
   }
   out += "],\n\"shifts\":[\n";
   for (int i = 0; i < spec.shifts; ++i) {

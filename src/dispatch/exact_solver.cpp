@@ -1,4 +1,4 @@
-#include "dispatch/general_solver.h"
+#include "dispatch/exact_solver.h"
 
 #include <algorithm>
 #include <cmath>
@@ -231,7 +231,8 @@ Solution GeneralSolver::Run() {
 
 }  // namespace
 
-Solution SolveGeneral(const Model& model, const VolunteerGrid& homes, const ProgressFn& progress) {
+Solution SolveIntegerProgram(const Model& model, const VolunteerGrid& homes,
+                             const ProgressFn& progress) {
   GeneralSolver solver(model, homes, progress);
   return solver.Run();
 }

@@ -5,11 +5,12 @@
 #include <map>
 #include <queue>
 #include <string>
-#include <thread>
 #include <tuple>
 
 #include <lemon/network_simplex.h>
 #include <lemon/smart_graph.h>
+
+#include "dispatch/parallel.h"
 
 namespace muster::dispatch {
 namespace {
@@ -27,17 +28,6 @@ struct Candidate {
   int volunteer;
   std::int64_t cost;
 };
-
-// Calls fn(i) for i in [0, n) on two threads, i alternating between them. Callers write only to
-// slot i of their outputs, so the result does not depend on scheduling.
-template <typename Fn>
-void ForEachInParallel(std::size_t n, Fn fn) {
-  std::thread other([&] {
-    for (std::size_t i = 1; i < n; i += 2) fn(i);
-  });
-  for (std::size_t i = 0; i < n; i += 2) fn(i);
-  other.join();
-}
 
 // Returns the index of `key` in the sorted `keys`, or -1.
 int IndexOf(const std::vector<std::int64_t>& keys, std::int64_t key) {

@@ -163,7 +163,8 @@ double IntegerProgram::ReducedCost(int v, int s, std::int64_t cost) const {
   return d;
 }
 
-std::optional<std::vector<Pair>> IntegerProgram::SolveInteger(int node_limit, bool* proven) {
+std::optional<std::vector<Pair>> IntegerProgram::SolveInteger(int node_limit, bool* proven,
+                                                             int time_limit_ms) {
   glp_prob* lp = Lp(lp_);
   for (std::size_t j = 0; j < pairs_.size(); ++j) glp_set_col_kind(lp, int(j) + 1, GLP_BV);
   NodeBudget budget{node_limit};
@@ -174,6 +175,7 @@ std::optional<std::vector<Pair>> IntegerProgram::SolveInteger(int node_limit, bo
   parm.cb_info = &budget;
   // Integer costs: any better plan is better by at least 1, far above this tolerance.
   parm.tol_obj = 1e-12;
+  if (time_limit_ms > 0) parm.tm_lim = time_limit_ms;
   int rc = glp_intopt(lp, &parm);
   int status = glp_mip_status(lp);
   for (std::size_t j = 0; j < pairs_.size(); ++j) glp_set_col_kind(lp, int(j) + 1, GLP_CV);

@@ -37,9 +37,11 @@ class IntegerProgram {
   // for a volunteer with no rows in the program.
   double ReducedCost(int v, int s, std::int64_t cost) const;
   // Solves the integer program from the last relaxation, exploring at most `node_limit` branch
-  // nodes. Returns the chosen pairs of the best solution found (nothing if none was), and sets
-  // *proven to whether it is optimal on this pair set.
-  std::optional<std::vector<Pair>> SolveInteger(int node_limit, bool* proven);
+  // nodes, and when `time_limit_ms` > 0 for at most that long (then results depend on the
+  // machine: only the benchmark's baseline uses it). Returns the chosen pairs of the best solution
+  // found (nothing if none was), and sets *proven to whether it is optimal on this pair set.
+  std::optional<std::vector<Pair>> SolveInteger(int node_limit, bool* proven,
+                                                int time_limit_ms = 0);
 
   const std::vector<Pair>& pairs() const { return pairs_; }
 

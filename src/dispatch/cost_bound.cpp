@@ -1,0 +1,213 @@
+#include "dispatch/cost_bound.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "dispatch/parallel.h"
+
+namespace muster::dispatch {
+namespace {
+
+constexpr int kRounds = 3;                // pricing rounds, each after a run of subgradient steps
+constexpr int kStepsPerRound = 150;
+constexpr int kPatience = 8;              // steps without progress before the step shrinks
+constexpr std::size_t kChunks = 64;       // volunteers are evaluated in this many slices
+constexpr std::int64_t kNoBound = std::numeric_limits<std::int64_t>::min();
+
+// A pair seen from its volunteer's side.
+struct Offer {
+  int shift = 0;
+  std::int64_t cost = 0;
+};
+
+struct Evaluation {
+  std::int64_t bound = kNoBound;  // the Lagrangian value rounded up to an integer cost
+  double value = 0;               // the same, unrounded, for the step size
+  std::vector<std::int64_t> demand;
+  int top = -1;                   // the shift that sets mu, or -1 when mu = 0
+};
+
+class CostDual {
+ public:
+  CostDual(const Model& model, const ShiftTimes& times, CandidatePool& pool,
+           const SliceSearch& plan);
+  std::int64_t Run(const ProgressFn& progress);
+
+ private:
+  void IndexPool();
+  Evaluation Evaluate(const std::vector<std::int64_t>& prices);
+  std::vector<double> WarmStart() const;
+  // Runs subgradient steps from `nu`; returns the prices of the best evaluation.
+  std::vector<std::int64_t> Ascend(std::vector<double> nu, std::int64_t* best);
+
+  const Model& model_;
+  const ShiftTimes& times_;
+  CandidatePool& pool_;
+  const SliceSearch& plan_;
+  std::vector<char> fillable_;  // F: shifts some volunteer may take
+  std::int64_t deficit_ = 0;    // P - C
+  std::vector<std::vector<Offer>> by_volunteer_;  // the pool's pairs by volunteer
+};
+
+CostDual::CostDual(const Model& model, const ShiftTimes& times, CandidatePool& pool,
+                   const SliceSearch& plan)
+    : model_(model), times_(times), pool_(pool), plan_(plan),
+      fillable_(model.shift_count(), 0) {
+  std::int64_t places = 0;
+  for (int s = 0; s < model.shift_count(); ++s) {
+    const Shift& shift = model.instance().shifts[s];
+    fillable_[s] = shift.headcount > 0 && !(pool.Complete(s) && pool.Of(s).empty());
+    if (fillable_[s]) places += shift.priority * shift.headcount;
+  }
+  deficit_ = std::max<std::int64_t>(0, places - plan.coverage());
+  IndexPool();
+}
+
+void CostDual::IndexPool() {
+  by_volunteer_.assign(model_.volunteer_count(), {});
+  for (int s = 0; s < model_.shift_count(); ++s) {
+    for (const Candidate& c : pool_.Of(s)) by_volunteer_[c.volunteer].push_back({s, c.cost});
+  }
+}
+
+Evaluation CostDual::Evaluate(const std::vector<std::int64_t>& prices) {
+  const auto& shifts = model_.instance().shifts;
+  const std::size_t n = by_volunteer_.size();
+  std::vector<__int128> sums(kChunks, 0);
+  std::vector<std::vector<int>> chosen(kChunks);
+  ScheduleScratch scratch[2];
+  std::vector<ScheduleItem> items[2];
+  ForEachInParallel(kChunks, [&](std::size_t c) {
+    for (std::size_t v = c * n / kChunks; v < (c + 1) * n / kChunks; ++v) {
+      auto& list = items[c % 2];
+      list.clear();
+      for (const Offer& pair : by_volunteer_[v]) {
+        int s = pair.shift;
+        if (fillable_[s] && prices[s] > pair.cost) list.push_back({s, prices[s] - pair.cost});
+      }
+      if (list.empty()) continue;
+      sums[c] += BestSchedule(times_, list, times_.CapUnits(int(v)), scratch[c % 2], &chosen[c]);
+    }
+  });
+  Evaluation e;
+  e.demand.assign(shifts.size(), 0);
+  __int128 total = 0;
+  for (int s = 0; s < model_.shift_count(); ++s) {
+    if (!fillable_[s]) continue;
+    total += __int128{prices[s]} * shifts[s].headcount;
+    // mu = max n(s) / priority(s), compared exactly by cross-multiplication.
+    if (prices[s] > 0 && (e.top < 0 || __int128{prices[s]} * shifts[e.top].priority >
+                                           __int128{prices[e.top]} * shifts[s].priority)) {
+      e.top = s;
+    }
+  }
+  for (std::size_t c = 0; c < kChunks; ++c) {
+    total -= sums[c];
+    for (int s : chosen[c]) ++e.demand[s];
+  }
+  __int128 mu_part = 0;  // floor(deficit x mu), so that total - mu_part is the rounded-up bound
+  if (e.top >= 0) mu_part = __int128{deficit_} * prices[e.top] / shifts[e.top].priority;
+  __int128 bound = total - mu_part;
+  __int128 lo = std::numeric_limits<std::int64_t>::min() / 2;
+  e.bound = std::int64_t(std::max(bound, lo));
+  e.value = double(total) -
+            (e.top >= 0 ? double(deficit_) * double(prices[e.top]) / shifts[e.top].priority : 0);
+  return e;
+}
+
+std::vector<double> CostDual::WarmStart() const {
+  // A full shift is priced at its dearest volunteer, a short one at the highest price per unit
+  // of priority among full shifts: roughly the dual of the plan.
+  const auto& shifts = model_.instance().shifts;
+  std::vector<double> nu(shifts.size(), 0);
+  double ratio = 0;
+  for (int s = 0; s < model_.shift_count(); ++s) {
+    std::int64_t dearest = 0;
+    for (const Candidate& c : plan_.Crew(s)) dearest = std::max(dearest, c.cost);
+    if (fillable_[s]) nu[s] = double(dearest);
+    if (fillable_[s] && std::int64_t(plan_.Crew(s).size()) >= shifts[s].headcount) {
+      ratio = std::max(ratio, double(dearest) / shifts[s].priority);
+    }
+  }
+  for (int s = 0; s < model_.shift_count(); ++s) {
+    if (fillable_[s] && std::int64_t(plan_.Crew(s).size()) < shifts[s].headcount) {
+      nu[s] = std::max(nu[s], ratio * shifts[s].priority);
+    }
+  }
+  return nu;
+}
+
+std::vector<std::int64_t> CostDual::Ascend(std::vector<double> nu, std::int64_t* best) {
+  const auto& shifts = model_.instance().shifts;
+  const double target = double(plan_.cost());
+  std::vector<std::int64_t> prices(shifts.size()), best_prices;
+  double theta = 1.0, best_value = -std::numeric_limits<double>::max();
+  int stale = 0;
+  for (int step = 0; step < kStepsPerRound && theta > 1e-3; ++step) {
+    for (int s = 0; s < model_.shift_count(); ++s) prices[s] = std::max<std::int64_t>(0, std::llround(nu[s]));
+    Evaluation e = Evaluate(prices);
+    if (best_prices.empty() || e.bound > *best) {
+      *best = e.bound;
+      best_prices = prices;
+    }
+    if (e.bound >= plan_.cost()) break;
+    if (e.value > best_value + 1e-9) {
+      best_value = e.value;
+      stale = 0;
+    } else if (++stale >= kPatience) {
+      theta /= 2;
+      stale = 0;
+    }
+    std::vector<double> g(shifts.size(), 0);
+    double norm = 0;
+    for (int s = 0; s < model_.shift_count(); ++s) {
+      if (!fillable_[s]) continue;
+      g[s] = double(shifts[s].headcount - e.demand[s]);
+      if (s == e.top) g[s] -= double(deficit_) / shifts[s].priority;
+      norm += g[s] * g[s];
+    }
+    if (norm == 0) break;
+    double t = theta * std::max(target - e.value, 1.0) / norm;
+    for (int s = 0; s < model_.shift_count(); ++s) nu[s] = std::max(0.0, nu[s] + t * g[s]);
+  }
+  return best_prices;
+}
+
+std::int64_t CostDual::Run(const ProgressFn& progress) {
+  std::int64_t certified = kNoBound;
+  std::vector<double> nu = WarmStart();
+  for (int round = 1; round <= kRounds; ++round) {
+    std::int64_t best = kNoBound;
+    std::vector<std::int64_t> prices = Ascend(nu, &best);
+    // Every pair cheaper than its shift's price joins the pool, so the evaluation at these prices
+    // covers every pair of the instance that could count.
+    std::vector<std::int64_t> reach(prices.size(), 0);
+    for (int s = 0; s < model_.shift_count(); ++s) reach[s] = fillable_[s] ? prices[s] : 0;
+    std::int64_t added = pool_.AddWithin(reach);
+    if (added > 0) {
+      IndexPool();
+      best = Evaluate(prices).bound;
+    }
+    certified = std::max(certified, best);
+    if (progress) {
+      progress("cost bound round " + std::to_string(round) + ": " + std::to_string(certified) +
+               ", " + std::to_string(added) + " pairs priced in");
+    }
+    if (added == 0 || certified >= plan_.cost()) break;
+    nu.assign(prices.begin(), prices.end());
+  }
+  return std::max<std::int64_t>(certified, 0);
+}
+
+}  // namespace
+
+std::int64_t CostBound(const Model& model, const ShiftTimes& times, CandidatePool& pool,
+                       const SliceSearch& plan, const ProgressFn& progress) {
+  CostDual dual(model, times, pool, plan);
+  return dual.Run(progress);
+}
+
+}  // namespace muster::dispatch

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+
+#include "dispatch/candidate_pool.h"
+#include "dispatch/model.h"
+#include "dispatch/schedule_dp.h"
+#include "dispatch/slice_search.h"
+#include "dispatch/solution.h"
+
+namespace muster::dispatch {
+
+// Returns a proven lower bound on the cost of every feasible plan whose coverage is at least that
+// of `plan`, over every usable pair of the instance (not only the pool's).
+//
+// Lagrangian relaxation of the headcounts and of the coverage target C: with a price n(s) per
+// place of each shift that some volunteer may take (the set F), P = sum over F of priority x
+// headcount, and mu = max(0, max over F of n(s) / priority(s)),
+//   cost >= sum_F n(s) headcount(s) - sum_v max over v's schedules of sum (n(s) - c(v, s))
+//           - mu (P - C),
+// the schedules being those of BestSchedule (a relaxation). Pairs with c(v, s) >= n(s) never
+// count, so before each certified evaluation the pool is grown (CandidatePool::AddWithin) by
+// every pair cheaper than its shift's price: the bound then holds for all pairs. Prices follow a
+// subgradient method aimed at the plan's cost. Exact integer arithmetic. Deterministic.
+std::int64_t CostBound(const Model& model, const ShiftTimes& times, CandidatePool& pool,
+                       const SliceSearch& plan, const ProgressFn& progress);
+
+}  // namespace muster::dispatch

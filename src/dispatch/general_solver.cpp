@@ -1,0 +1,111 @@
+#include "dispatch/general_solver.h"
+
+#include <algorithm>
+#include <string>
+
+#include "dispatch/candidate_pool.h"
+#include "dispatch/cost_bound.h"
+#include "dispatch/coverage_bound.h"
+#include "dispatch/exact_solver.h"
+#include "dispatch/schedule_dp.h"
+#include "dispatch/slice_search.h"
+
+namespace muster::dispatch {
+namespace {
+
+// Up to this many usable pairs the integer program is tried first: GLPK closes such programs in
+// well under a second, which makes small plans exactly optimal.
+constexpr std::int64_t kExactPairs = 2500;
+// Pairs are counted only where volunteers x shifts stays below this.
+constexpr std::int64_t kCountLimit = 4'000'000;
+// Each shift first offers its 3 x headcount + 6 cheapest usable volunteers to the search.
+constexpr std::int64_t kNearestPerPlace = 3;
+constexpr std::int64_t kNearestExtra = 6;
+constexpr int kMaxSweeps = 12;
+
+std::int64_t CountUsablePairs(const Model& model, const CandidatePool& pool) {
+  std::int64_t pairs = 0;
+  for (int s = 0; s < model.shift_count() && pairs <= kExactPairs; ++s) {
+    for (int v = 0; v < model.volunteer_count(); ++v) pairs += pool.Usable(v, s);
+  }
+  return pairs;
+}
+
+void Say(const ProgressFn& progress, const std::string& line) {
+  if (progress) progress(line);
+}
+
+// Offers every usable volunteer to the shifts the plan leaves short, then searches again.
+void CompleteShortShifts(const Model& model, CandidatePool& pool, SliceSearch& search) {
+  std::vector<std::int64_t> reach(model.shift_count(), 0);
+  bool any = false;
+  for (int s = 0; s < model.shift_count(); ++s) {
+    if (std::int64_t(search.Crew(s).size()) < model.instance().shifts[s].headcount) {
+      reach[s] = CandidatePool::kEverything;
+      any = true;
+    }
+  }
+  if (any && pool.AddWithin(reach) > 0) search.SweepUntilStable(kMaxSweeps);
+}
+
+Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const ProgressFn& progress) {
+  CandidatePool pool(model, homes);
+  pool.AddNearest(kNearestPerPlace, kNearestExtra);
+  SliceSearch search(model, pool);
+  int sweeps = search.SweepUntilStable(kMaxSweeps);
+  Say(progress, "slice search: coverage " + std::to_string(search.coverage()) + ", cost " +
+                    std::to_string(search.cost()) + " after " + std::to_string(sweeps) +
+                    " sweeps on " + std::to_string(pool.size()) + " pairs");
+  CompleteShortShifts(model, pool, search);
+  ShiftTimes times(model);
+  std::int64_t coverage_bound = CoverageBound(model, times, search.coverage(), progress);
+  std::int64_t coverage = search.coverage();
+  std::int64_t cost_bound = CostBound(model, times, pool, search, progress);
+  // Pricing grew the pool with every pair the bound found useful: the search may use them.
+  search.SweepUntilStable(kMaxSweeps);
+  if (search.coverage() != coverage) cost_bound = CostBound(model, times, pool, search, progress);
+  Say(progress, "plan: coverage " + std::to_string(search.coverage()) + " of at most " +
+                    std::to_string(coverage_bound) + ", cost " + std::to_string(search.cost()) +
+                    " of at least " + std::to_string(cost_bound));
+  return Solution{search.Pairs(), Bound{coverage_bound, cost_bound}, "heuristic_bounded"};
+}
+
+std::pair<std::int64_t, std::int64_t> Totals(const Model& model, const Solution& solution) {
+  std::int64_t coverage = 0, cost = 0;
+  for (auto [s, v] : solution.pairs) {
+    coverage += model.instance().shifts[s].priority;
+    cost += model.Cost(v, s);
+  }
+  return {coverage, cost};
+}
+
+// Returns the better plan of two, with the tighter of their bounds.
+Solution Better(const Model& model, Solution a, Solution b) {
+  auto [coverage_a, cost_a] = Totals(model, a);
+  auto [coverage_b, cost_b] = Totals(model, b);
+  bool b_wins = coverage_b > coverage_a || (coverage_b == coverage_a && cost_b < cost_a);
+  std::optional<Bound> bound = a.bound;
+  if (!bound || (b.bound && (b.bound->coverage < bound->coverage ||
+                             (b.bound->coverage == bound->coverage && b.bound->cost > bound->cost)))) {
+    bound = b.bound;
+  }
+  Solution best = b_wins ? std::move(b) : std::move(a);
+  best.bound = bound;
+  best.method = "heuristic_bounded";
+  return best;
+}
+
+}  // namespace
+
+Solution SolveGeneral(const Model& model, const VolunteerGrid& homes, const ProgressFn& progress) {
+  CandidatePool counter(model, homes);
+  if (std::int64_t{model.volunteer_count()} * model.shift_count() <= kCountLimit &&
+      CountUsablePairs(model, counter) <= kExactPairs) {
+    Solution exact = SolveIntegerProgram(model, homes, progress);
+    if (exact.method == "exact_small") return exact;
+    return Better(model, std::move(exact), SolveBounded(model, homes, progress));
+  }
+  return SolveBounded(model, homes, progress);
+}
+
+}  // namespace muster::dispatch

@@ -98,6 +98,16 @@ Response ErrorBody(int status, std::string_view code, std::string_view message,
   return Response::Json({{"error", std::move(inner)}}, status);
 }
 
+// Returns the error's own retry hint when base/error.h carries one (Error::retry_after), else a
+// default per code: a busy database clears in seconds, a rate limit in about a minute.
+template <typename E>
+long long RetryAfterSeconds(const E& error) {
+  if constexpr (requires { error.retry_after; }) {
+    if (error.retry_after > 0) return error.retry_after;
+  }
+  return error.code == ErrorCode::kRateLimited ? 60 : 5;
+}
+
 }  // namespace
 
 Response ErrorResponse(const Error& error) {
@@ -110,9 +120,10 @@ Response ErrorResponse(const Error& error) {
   }
   Response response =
       ErrorBody(status, ErrorCodeName(error.code), error.message, error.field, error.reason);
-  if (error.code == ErrorCode::kUnavailable) response.SetHeader("Retry-After", "5");
+  if (error.code == ErrorCode::kUnavailable || error.code == ErrorCode::kRateLimited) {
+    response.SetHeader("Retry-After", std::to_string(RetryAfterSeconds(error)));
+  }
   if (error.code == ErrorCode::kUnauthenticated) response.SetHeader("WWW-Authenticate", "Bearer");
-  if (error.code == ErrorCode::kRateLimited) response.SetHeader("Retry-After", "60");
   return response;
 }
 

@@ -85,3 +85,15 @@ TEST(Respond, EncodesValueOrError) {
 
 }  // namespace
 }  // namespace muster::http
+
+namespace muster::http {
+namespace {
+
+TEST(ErrorResponse, RateLimitedAsksToRetryLater) {
+  Response response = ErrorResponse(Error{ErrorCode::kRateLimited, "too many sign-ups", {}, {}});
+  EXPECT_EQ(response.status, 429);
+  EXPECT_TRUE(response.Header("Retry-After").has_value());
+}
+
+}  // namespace
+}  // namespace muster::http

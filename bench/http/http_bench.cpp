@@ -88,7 +88,7 @@ Response StreetsHandler(const Request& request) {
   std::optional<std::string_view> token = request.BearerToken();
   if (!token || *token != kToken) {
     return muster::http::ErrorResponse(
-        muster::Error{muster::ErrorCode::kUnauthenticated, "sign in first", {}, {}});
+        muster::http::MakeError(muster::ErrorCode::kUnauthenticated, "sign in first"));
   }
   auto id = request.PathId("id");
   if (!id.ok()) return id.error();

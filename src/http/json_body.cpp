@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "http/response.h"
 #include "http/text.h"
 
 namespace muster::http {
@@ -62,7 +63,7 @@ bool IsJsonMediaType(std::string_view content_type) {
 Result<nlohmann::json> ParseJsonBody(const Request& request) {
   std::optional<std::string_view> content_type = request.Header("content-type");
   if (!content_type || !IsJsonMediaType(*content_type)) {
-    return Error{ErrorCode::kUnsupportedMediaType, "the body must be application/json", {}, {}};
+    return MakeError(ErrorCode::kUnsupportedMediaType, "the body must be application/json");
   }
   if (TrimSpace(request.body).empty()) return BadRequest("the request body is empty");
   if (JsonNestingDepth(request.body, kMaxJsonDepth) > kMaxJsonDepth) {

@@ -54,6 +54,14 @@ Response Response::Stream(std::shared_ptr<EventStream> stream) {
   return response;
 }
 
+Error MakeError(ErrorCode code, std::string message, std::string field) {
+  Error error;
+  error.code = code;
+  error.message = std::move(message);
+  error.field = std::move(field);
+  return error;
+}
+
 int HttpStatus(ErrorCode code) {
   switch (code) {
     case ErrorCode::kBadRequest:

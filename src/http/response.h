@@ -54,6 +54,9 @@ struct Response {
   static Response Stream(std::shared_ptr<EventStream> stream);
 };
 
+// Returns an Error of `code` with `message` (for the codes base/error.h has no builder for).
+Error MakeError(ErrorCode code, std::string message, std::string field = {});
+
 // Returns the HTTP status of `code`: the one place the API contract's error codes meet HTTP.
 int HttpStatus(ErrorCode code);
 

@@ -196,23 +196,7 @@ void Session::OnHeader(beast::error_code ec) {
   head_ = false;
   method_.reset();
   match_ = RouteMatch{};
-  if (ec) {
-    if (ec == bhttp::error::header_limit) {
-      request_id_ = core_.NextRequestId();
-      metrics_slot_ = core_.http_metrics.UnmatchedSlot(std::nullopt);
-      Response response = ErrorResponse(BadRequest("request headers too large"));
-      response.status = 431;
-      return Refuse(std::move(response));
-    }
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
-        ec == net::error::eof || buffer_.size() == 0) {
-      return Close();
-    }
-    request_id_ = core_.NextRequestId();
-    metrics_slot_ = core_.http_metrics.UnmatchedSlot(std::nullopt);
-    return Refuse(ErrorResponse(BadRequest("malformed HTTP request")));
-  }
+  if (ec) return OnHeaderError(ec);
   const auto& message = parser_->get();
   request_id_ = AcceptableRequestId(message["X-Request-Id"]);
   if (request_id_.empty()) request_id_ = core_.NextRequestId();
@@ -221,18 +205,16 @@ void Session::OnHeader(beast::error_code ec) {
   method_ = ParseMethod(ToStd(message.method_string()));
   head_ = method_ == Method::kHead;
   std::string_view target = ToStd(message.target());
-  std::string_view path = target.substr(0, target.find('?'));
-  if (method_) match_ = core_.router.Match(*method_, path);
+  if (method_) match_ = core_.router.Match(*method_, target.substr(0, target.find('?')));
   std::size_t limit = core_.options.max_body_bytes;
   if (match_.kind == RouteMatch::Kind::kFound && match_.options->max_body_bytes != 0) {
     limit = match_.options->max_body_bytes;
   }
   parser_->body_limit(limit);
-  auto length = parser_->content_length();
-  if (length && *length > limit) {
+  if (auto length = parser_->content_length(); length && *length > limit) {
     metrics_slot_ = core_.http_metrics.UnmatchedSlot(method_);
     return Refuse(
-        ErrorResponse(Error{ErrorCode::kPayloadTooLarge, "the request body is too large", {}, {}}));
+        ErrorResponse(MakeError(ErrorCode::kPayloadTooLarge, "the request body is too large")));
   }
   if (bhttp::token_list(message[bhttp::field::expect]).exists("100-continue") && version_ >= 11) {
     net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
@@ -243,6 +225,21 @@ void Session::OnHeader(beast::error_code ec) {
     return;
   }
   ReadBody();
+}
+
+void Session::OnHeaderError(beast::error_code ec) {
+  const bool gone = ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+                    ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+                    ec == net::error::eof;
+  if (ec != bhttp::error::header_limit && (gone || buffer_.size() == 0)) return Close();
+  request_id_ = core_.NextRequestId();
+  metrics_slot_ = core_.http_metrics.UnmatchedSlot(std::nullopt);
+  if (ec == bhttp::error::header_limit) {
+    Response response = ErrorResponse(BadRequest("request headers too large"));
+    response.status = 431;
+    return Refuse(std::move(response));
+  }
+  Refuse(ErrorResponse(BadRequest("malformed HTTP request")));
 }
 
 void Session::ReadBody() {
@@ -258,7 +255,7 @@ void Session::OnBody(beast::error_code ec) {
   if (ec == bhttp::error::body_limit) {
     metrics_slot_ = core_.http_metrics.UnmatchedSlot(method_);
     return Refuse(
-        ErrorResponse(Error{ErrorCode::kPayloadTooLarge, "the request body is too large", {}, {}}));
+        ErrorResponse(MakeError(ErrorCode::kPayloadTooLarge, "the request body is too large")));
   }
   if (ec) return Close();
   stream_.expires_never();

@@ -62,6 +62,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadHeader();
   void OnHeader(boost::beast::error_code ec);
+  void OnHeaderError(boost::beast::error_code ec);
   void ReadBody();
   void OnBody(boost::beast::error_code ec);
   void Dispatch();

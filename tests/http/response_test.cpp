@@ -90,7 +90,7 @@ namespace muster::http {
 namespace {
 
 TEST(ErrorResponse, RateLimitedAsksToRetryLater) {
-  Response response = ErrorResponse(Error{ErrorCode::kRateLimited, "too many sign-ups", {}, {}});
+  Response response = ErrorResponse(MakeError(ErrorCode::kRateLimited, "too many sign-ups"));
   EXPECT_EQ(response.status, 429);
   EXPECT_TRUE(response.Header("Retry-After").has_value());
 }

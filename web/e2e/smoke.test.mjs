@@ -1,0 +1,173 @@
+// Browser checks of the built interface (node --test e2e/). Against the real server when
+// MUSTER_BINARY is set, otherwise against `vite preview` of web/dist with the stand-in API.
+// Any console error, uncaught page error or unexpected HTTP failure fails the check.
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { ADMIN, EXPECTED, chooseLanguage, launchBrowser, login, screenshot, settle, startTarget, watchPage } from './harness.mjs'
+
+let target
+let browser
+
+before(async () => {
+  target = await startTarget()
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  if (browser) await browser.close()
+  if (target) await target.close()
+})
+
+async function freshPage() {
+  // Each check starts signed out, in Chinese.
+  await browser.context.clearCookies()
+  const page = await browser.context.newPage()
+  const watch = watchPage(page, { allow: EXPECTED })
+  await page.goto(`${target.url}/login`)
+  await page.evaluate(() => {
+    localStorage.clear()
+    sessionStorage.clear()
+  })
+  return { page, watch }
+}
+
+describe('login page', () => {
+  it('renders in Chinese with no console error under the Content-Security-Policy', async () => {
+    const { page, watch } = await freshPage()
+    await page.goto(`${target.url}/login`)
+    await settle(page)
+    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN')
+    assert.equal((await page.locator('[data-test=login-submit]').innerText()).replace(/\s/g, ''), '登录')
+    assert.ok(await page.locator('label[for=login-username]').isVisible(), 'the username field has a visible label')
+    await screenshot(page, `${target.kind}-login-zh`)
+    watch.assertClean('login page')
+    await page.close()
+  })
+
+  it('switches to English and remembers the choice across a reload', async () => {
+    const { page, watch } = await freshPage()
+    await page.goto(`${target.url}/login`)
+    await settle(page)
+    await chooseLanguage(page, 'en')
+    assert.equal((await page.locator('[data-test=login-submit]').innerText()).trim(), 'Log in')
+    assert.equal(await page.evaluate(() => localStorage.getItem('muster.locale')), 'en')
+    await page.reload()
+    await settle(page)
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en')
+    assert.equal((await page.locator('label[for=login-username]').innerText()).trim(), 'Username')
+    // Element Plus speaks the same language.
+    await screenshot(page, `${target.kind}-login-en`)
+    await chooseLanguage(page, 'zh-CN')
+    watch.assertClean('language switch')
+    await page.close()
+  })
+
+  it('says so next to the form when the password is wrong', async () => {
+    const { page, watch } = await freshPage()
+    await page.goto(`${target.url}/login`)
+    await page.locator('#login-username').fill(ADMIN.username)
+    await page.locator('#login-password').fill('wrong')
+    await page.locator('[data-test=login-submit]').click()
+    await page.locator('[data-test=login-error]').waitFor()
+    assert.match(await page.locator('[data-test=login-error]').innerText(), /用户名或密码不正确|操作太频繁/)
+    watch.problems.splice(0, watch.problems.length, ...watch.problems.filter((p) => !/HTTP (401|429) for POST \/api\/v1\/session/.test(p)))
+    watch.assertClean('wrong password')
+    await page.close()
+  })
+})
+
+describe('city administrator', () => {
+  it('lands on the city dashboard with figures, charts, the mode banner, and logs out', async () => {
+    const { page, watch } = await freshPage()
+    const password = target.kind === 'server' ? ADMIN.password : 'any'
+    await login(page, target.url, { username: ADMIN.username, password })
+    assert.equal(new URL(page.url()).pathname, '/city')
+    await page.locator('[data-test=stat-person_times]').waitFor()
+    await page.locator('[data-test=mode-strip]').waitFor()
+    await settle(page, 800)
+    await screenshot(page, `${target.kind}-city-dashboard-zh`)
+    watch.assertClean('city dashboard')
+
+    await page.locator('[data-test=user-menu]').click()
+    await page.locator('[data-test=logout]').click()
+    await page.waitForURL((url) => url.pathname === '/login')
+    watch.assertClean('logout')
+    await page.close()
+  })
+
+  it('opens every page of the navigation without errors', async () => {
+    const { page, watch } = await freshPage()
+    const password = target.kind === 'server' ? ADMIN.password : 'any'
+    await login(page, target.url, { username: ADMIN.username, password })
+    const links = await page.locator('.shell-nav [data-test^=nav-]').evaluateAll((items) => items.map((i) => i.getAttribute('data-test')))
+    assert.ok(links.length >= 8, `the city administrator sees the whole navigation (${links.length})`)
+    for (const link of links) {
+      await page.locator(`.shell-nav [data-test=${link}]`).click()
+      await settle(page, 500)
+      watch.assertClean(link)
+    }
+    await page.close()
+  })
+})
+
+if (process.env.MUSTER_BINARY === undefined) {
+  // Roles other than the city administrator need accounts the stand-in API has built in.
+  describe('role homes (stand-in API)', () => {
+    const homes = {
+      unit: '/unit',
+      branch: '/branch',
+      street: '/area',
+      community: '/area',
+      volunteer: '/my/shifts',
+    }
+    for (const [username, home] of Object.entries(homes)) {
+      it(`${username} lands on ${home}`, async () => {
+        const { page, watch } = await freshPage()
+        await login(page, target.url, { username, password: 'any' })
+        assert.equal(new URL(page.url()).pathname, home)
+        await settle(page, 600)
+        await screenshot(page, `preview-home-${username}`)
+        watch.assertClean(`${username} home`)
+        await page.close()
+      })
+    }
+
+    it('shows the server\'s field error next to the field it names', async () => {
+      const { page, watch } = await freshPage()
+      await login(page, target.url, { username: 'unit', password: 'any' })
+      await page.goto(`${target.url}/registry/members`)
+      await settle(page)
+      await page.locator('[data-test=add-member]').click()
+      await page.locator('#f-name').fill('王五')
+      await page.locator('#f-phone').fill('12812345678')
+      await page.locator('[data-test=create-submit]').click()
+      const error = page.locator('.el-form-item.is-error .el-form-item__error')
+      await error.first().waitFor()
+      assert.match(await error.first().innerText(), /not a mainland mobile number/)
+      watch.problems.splice(0, watch.problems.length, ...watch.problems.filter((p) => !/HTTP 422 for POST \/api\/v1\/members/.test(p)))
+      await screenshot(page, 'preview-member-field-error')
+      watch.assertClean('member form')
+      await page.close()
+    })
+
+    it('lets a volunteer sign up on a phone-sized screen', async () => {
+      const phone = await launchBrowser({ viewport: { width: 390, height: 844 }, isMobile: true, deviceScaleFactor: 2 })
+      try {
+        const page = await phone.context.newPage()
+        const watch = watchPage(page, { allow: EXPECTED })
+        await login(page, target.url, { username: 'volunteer', password: 'any' })
+        const button = page.locator('[data-test=signup-2]')
+        await button.waitFor()
+        const box = await button.boundingBox()
+        assert.ok(box.height >= 44, `sign-up button is a large touch target (${box.height}px)`)
+        await button.click()
+        await page.locator('[data-test=view-mine].active').waitFor()
+        await settle(page)
+        await screenshot(page, 'preview-volunteer-signed-up')
+        watch.assertClean('volunteer sign-up')
+      } finally {
+        await phone.close()
+      }
+    })
+  })
+}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/audit.h"
 #include "base/validate.h"
 
 namespace muster::app {
@@ -260,39 +261,63 @@ Result<domain::Activity> RegistryRules::AddActivity(store::Transaction& tx, doma
 
 // --- Registry: one transaction per use case ---
 
-Result<domain::District> Registry::CreateDistrict(domain::District d) {
+namespace {
+
+// Returns the object or not_found naming it.
+template <typename T, typename IdT>
+Result<T> Found(Result<std::optional<T>> r, std::string_view what, IdT id) {
+  if (!r.ok()) return std::move(r).error();
+  if (!r->has_value()) return NotFound("no " + std::string(what) + " with id " + std::to_string(id.value));
+  return std::move(**r);
+}
+
+}  // namespace
+
+Result<domain::District> Registry::CreateDistrict(const Actor& a, domain::District d) {
+  MUSTER_TRY(Access::WriteDirectory(a, "add districts"));
   return store_.Write([&](store::Transaction& tx) { return rules_.AddDistrict(tx, d); });
 }
-Result<domain::Street> Registry::CreateStreet(domain::Street s) {
+Result<domain::Street> Registry::CreateStreet(const Actor& a, domain::Street s) {
+  MUSTER_TRY(Access::WriteDirectory(a, "add streets"));
   return store_.Write([&](store::Transaction& tx) { return rules_.AddStreet(tx, s); });
 }
-Result<domain::Community> Registry::CreateCommunity(domain::Community c) {
+Result<domain::Community> Registry::CreateCommunity(const Actor& a, domain::Community c) {
+  MUSTER_TRY(Access::WriteDirectory(a, "add communities"));
   return store_.Write([&](store::Transaction& tx) { return rules_.AddCommunity(tx, c); });
 }
-Result<domain::Site> Registry::CreateSite(domain::Site s) {
-  return store_.Write([&](store::Transaction& tx) { return rules_.AddSite(tx, s); });
+Result<domain::Site> Registry::CreateSite(const Actor& a, domain::Site s) {
+  return store_.Write([&](store::Transaction& tx) -> Result<domain::Site> {
+    MUSTER_TRY(Access::WriteSite(tx, a, s.community_id));
+    return rules_.AddSite(tx, s);
+  });
 }
-Result<domain::Unit> Registry::CreateUnit(domain::Unit u) {
+Result<domain::Unit> Registry::CreateUnit(const Actor& a, domain::Unit u) {
+  MUSTER_TRY(Access::WriteDirectory(a, "add units"));
   return store_.Write([&](store::Transaction& tx) { return rules_.AddUnit(tx, u); });
 }
-Result<domain::Department> Registry::CreateDepartment(domain::Department d) {
+Result<domain::Department> Registry::CreateDepartment(const Actor& a, domain::Department d) {
+  MUSTER_TRY(Access::WriteUnitPart(a, d.unit_id, "add departments to other units"));
   return store_.Write([&](store::Transaction& tx) { return rules_.AddDepartment(tx, d); });
 }
-Result<domain::Branch> Registry::CreateBranch(domain::Branch b) {
+Result<domain::Branch> Registry::CreateBranch(const Actor& a, domain::Branch b) {
+  MUSTER_TRY(Access::WriteUnitPart(a, b.unit_id, "add branches to other units"));
   return store_.Write([&](store::Transaction& tx) { return rules_.AddBranch(tx, b); });
 }
-Result<domain::Member> Registry::CreateMember(const MemberInput& in) {
+Result<domain::Member> Registry::CreateMember(const Actor& a, const MemberInput& in) {
+  MUSTER_TRY(Access::WriteMember(a, in.unit_id));
   return store_.Write([&](store::Transaction& tx) { return rules_.AddMember(tx, in); });
 }
 
-Status Registry::PairStreet(StreetId street, UnitId unit, std::optional<Date> from) {
+Status Registry::PairStreet(const Actor& a, StreetId street, UnitId unit, std::optional<Date> from) {
+  MUSTER_TRY(Access::WriteDirectory(a, "change pairings"));
   auto r = store_.Write([&](store::Transaction& tx) { return rules_.PairStreet(tx, street, unit, from); });
   if (!r.ok()) return std::move(r).error();
   return Ok();
 }
 
-Status Registry::PairCommunity(CommunityId c, std::vector<DepartmentId> departments,
+Status Registry::PairCommunity(const Actor& a, CommunityId c, std::vector<DepartmentId> departments,
                                std::optional<Date> from) {
+  MUSTER_TRY(Access::WriteDirectory(a, "change pairings"));
   auto r = store_.Write(
       [&](store::Transaction& tx) { return rules_.PairCommunity(tx, c, departments, from); });
   if (!r.ok()) return std::move(r).error();
@@ -314,22 +339,104 @@ Result<domain::ModeState> Registry::GetMode() {
   return store_.Read([](store::Transaction& tx) { return RegistryRepo(tx).CurrentMode(); });
 }
 
-Result<domain::ModeState> Registry::SetMode(domain::Mode mode, const std::string& reason,
-                                            const std::string& by) {
-  return store_.Write([&](store::Transaction& tx) { return rules_.SetMode(tx, mode, reason, by); });
+Result<std::vector<domain::ModeState>> Registry::ModeHistory(int limit) {
+  return store_.Read([&](store::Transaction& tx) { return RegistryRepo(tx).ModeHistory(limit); });
 }
 
-Result<domain::Activity> Registry::CreateActivity(domain::Activity a) {
-  return store_.Write([&](store::Transaction& tx) { return rules_.AddActivity(tx, a); });
+Result<domain::ModeState> Registry::SetMode(const Actor& a, domain::Mode mode, const std::string& reason) {
+  MUSTER_TRY(Access::WriteDirectory(a, "switch the city's mode"));
+  return store_.Write([&](store::Transaction& tx) { return rules_.SetMode(tx, mode, reason, a.username); });
 }
 
-Result<std::optional<std::string>> Registry::RevealIdNumber(MemberId id) {
-  MUSTER_ASSIGN(auto sealed, store_.Read([&](store::Transaction& tx) {
-                  return RegistryRepo(tx).SealedIdNumberOf(id);
-                }));
-  if (!sealed) return std::optional<std::string>();
-  MUSTER_ASSIGN(std::string clear, rules_.keys().Open(*sealed));
-  return std::optional<std::string>(std::move(clear));
+Result<domain::Activity> Registry::CreateActivity(const Actor& a, domain::Activity act) {
+  return store_.Write([&](store::Transaction& tx) -> Result<domain::Activity> {
+    MUSTER_TRY(Access::WriteActivity(tx, a, act.department_id));
+    return rules_.AddActivity(tx, act);
+  });
+}
+
+Result<std::vector<domain::District>> Registry::ListDistricts(store::Page p) {
+  return store_.Read([&](store::Transaction& tx) { return RegistryRepo(tx).ListDistricts(p); });
+}
+Result<std::vector<domain::Street>> Registry::ListStreets(store::Page p, std::optional<DistrictId> d) {
+  return store_.Read([&](store::Transaction& tx) { return RegistryRepo(tx).ListStreets(p, d); });
+}
+Result<std::vector<domain::Community>> Registry::ListCommunities(store::Page p,
+                                                                 std::optional<StreetId> s) {
+  return store_.Read([&](store::Transaction& tx) { return RegistryRepo(tx).ListCommunities(p, s); });
+}
+Result<std::vector<domain::Site>> Registry::ListSites(store::Page p, std::optional<CommunityId> c,
+                                                      std::optional<StreetId> s) {
+  return store_.Read([&](store::Transaction& tx) { return RegistryRepo(tx).ListSites(p, c, s); });
+}
+Result<std::vector<domain::Unit>> Registry::ListUnits(store::Page p) {
+  return store_.Read([&](store::Transaction& tx) { return RegistryRepo(tx).ListUnits(p); });
+}
+Result<std::vector<domain::Department>> Registry::ListDepartments(store::Page p,
+                                                                  std::optional<UnitId> u) {
+  return store_.Read([&](store::Transaction& tx) { return RegistryRepo(tx).ListDepartments(p, u); });
+}
+Result<std::vector<domain::Branch>> Registry::ListBranches(store::Page p, std::optional<UnitId> u) {
+  return store_.Read([&](store::Transaction& tx) { return RegistryRepo(tx).ListBranches(p, u); });
+}
+
+Result<domain::District> Registry::GetDistrict(DistrictId id) {
+  return store_.Read([&](store::Transaction& tx) { return Found(RegistryRepo(tx).FindDistrict(id), "district", id); });
+}
+Result<domain::Street> Registry::GetStreet(StreetId id) {
+  return store_.Read([&](store::Transaction& tx) { return Found(RegistryRepo(tx).FindStreet(id), "street", id); });
+}
+Result<domain::Community> Registry::GetCommunity(CommunityId id) {
+  return store_.Read([&](store::Transaction& tx) { return Found(RegistryRepo(tx).FindCommunity(id), "community", id); });
+}
+Result<domain::Site> Registry::GetSite(SiteId id) {
+  return store_.Read([&](store::Transaction& tx) { return Found(RegistryRepo(tx).FindSite(id), "site", id); });
+}
+Result<domain::Unit> Registry::GetUnit(UnitId id) {
+  return store_.Read([&](store::Transaction& tx) { return Found(RegistryRepo(tx).FindUnit(id), "unit", id); });
+}
+Result<domain::Department> Registry::GetDepartment(DepartmentId id) {
+  return store_.Read([&](store::Transaction& tx) { return Found(RegistryRepo(tx).FindDepartment(id), "department", id); });
+}
+Result<domain::Branch> Registry::GetBranch(BranchId id) {
+  return store_.Read([&](store::Transaction& tx) { return Found(RegistryRepo(tx).FindBranch(id), "branch", id); });
+}
+
+Result<domain::Member> Registry::GetMember(const Actor& a, MemberId id) {
+  return store_.Read([&](store::Transaction& tx) -> Result<domain::Member> {
+    MUSTER_TRY(Access::SeeMember(tx, a, id));
+    return Found(RegistryRepo(tx).FindMember(id), "member", id);
+  });
+}
+
+Result<std::vector<domain::Member>> Registry::ListMembers(const Actor& a, store::Page p,
+                                                          store::MemberFilter f) {
+  store::MemberFilter scoped = Access::ScopeMembers(a, f);
+  return store_.Read([&](store::Transaction& tx) { return RegistryRepo(tx).ListMembers(p, scoped); });
+}
+
+Result<RevealedMember> Registry::RevealMember(const Actor& a, MemberId id) {
+  MUSTER_ASSIGN(auto sealed, store_.Write([&](store::Transaction& tx)
+                                              -> Result<std::pair<std::string, std::optional<std::string>>> {
+    MUSTER_TRY(Access::RevealMember(tx, a, id));
+    RegistryRepo repo(tx);
+    MUSTER_ASSIGN(auto m, Found(repo.FindMember(id), "member", id));
+    MUSTER_ASSIGN(auto sealed_id, repo.SealedIdNumberOf(id));
+    MUSTER_TRY(AppendAudit(tx, a, rules_.Now(), "reveal", "member/" + std::to_string(id.value),
+                           "phone and ID number"));
+    return std::make_pair(m.phone, sealed_id);
+  }));
+  RevealedMember out{id, sealed.first, std::nullopt};
+  if (sealed.second) {
+    MUSTER_ASSIGN(std::string clear, rules_.keys().Open(*sealed.second));
+    out.id_number = std::move(clear);
+  }
+  return out;
+}
+
+Result<std::vector<domain::Activity>> Registry::ListActivities(store::Page p,
+                                                               std::optional<CommunityId> c) {
+  return store_.Read([&](store::Transaction& tx) { return RegistryRepo(tx).ListActivities(p, c); });
 }
 
 }  // namespace muster::app

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "app/access.h"
 #include "base/clock.h"
 #include "base/result.h"
 #include "crypto/keyring.h"
@@ -94,31 +95,65 @@ class RegistryRules {
   const Clock& clock_;
 };
 
-// The registry's use cases, each in its own transaction.
+// Full personal data of one member, for the roles allowed to see it (the reveal is audited).
+struct RevealedMember {
+  MemberId id;
+  std::string phone;
+  std::optional<std::string> id_number;
+};
+
+// The registry's use cases, each in its own transaction, each authorised by Access for the
+// acting user (reads of the directory are open to every signed-in user).
 class Registry {
  public:
   Registry(store::Store& store, const crypto::Keyring& keys, const Clock& clock)
       : store_(store), rules_(keys, clock) {}
 
-  Result<domain::District> CreateDistrict(domain::District d);
-  Result<domain::Street> CreateStreet(domain::Street s);
-  Result<domain::Community> CreateCommunity(domain::Community c);
-  Result<domain::Site> CreateSite(domain::Site s);
-  Result<domain::Unit> CreateUnit(domain::Unit u);
-  Result<domain::Department> CreateDepartment(domain::Department d);
-  Result<domain::Branch> CreateBranch(domain::Branch b);
-  Result<domain::Member> CreateMember(const MemberInput& in);
-  Status PairStreet(StreetId street, UnitId unit, std::optional<Date> from);
-  Status PairCommunity(CommunityId c, std::vector<DepartmentId> departments, std::optional<Date> from);
+  Result<domain::District> CreateDistrict(const Actor& a, domain::District d);
+  Result<domain::Street> CreateStreet(const Actor& a, domain::Street s);
+  Result<domain::Community> CreateCommunity(const Actor& a, domain::Community c);
+  Result<domain::Site> CreateSite(const Actor& a, domain::Site s);
+  Result<domain::Unit> CreateUnit(const Actor& a, domain::Unit u);
+  Result<domain::Department> CreateDepartment(const Actor& a, domain::Department d);
+  Result<domain::Branch> CreateBranch(const Actor& a, domain::Branch b);
+  // Returns the member as stored: phone and ID number masked for display by the caller.
+  Result<domain::Member> CreateMember(const Actor& a, const MemberInput& in);
+  Status PairStreet(const Actor& a, StreetId street, UnitId unit, std::optional<Date> from);
+  Status PairCommunity(const Actor& a, CommunityId c, std::vector<DepartmentId> departments,
+                       std::optional<Date> from);
   Result<PairingTable> PairingsOn(std::optional<Date> date);
   Result<domain::ModeState> GetMode();
-  Result<domain::ModeState> SetMode(domain::Mode mode, const std::string& reason,
-                                    const std::string& by);
-  Result<domain::Activity> CreateActivity(domain::Activity a);
-  // Returns the clear resident ID number of a member (callers audit the reveal).
-  Result<std::optional<std::string>> RevealIdNumber(MemberId id);
+  Result<domain::ModeState> SetMode(const Actor& a, domain::Mode mode, const std::string& reason);
+  Result<std::vector<domain::ModeState>> ModeHistory(int limit);
+  Result<domain::Activity> CreateActivity(const Actor& a, domain::Activity act);
+
+  // Reads of the directory.
+  Result<std::vector<domain::District>> ListDistricts(store::Page p);
+  Result<std::vector<domain::Street>> ListStreets(store::Page p, std::optional<DistrictId> d);
+  Result<std::vector<domain::Community>> ListCommunities(store::Page p, std::optional<StreetId> s);
+  Result<std::vector<domain::Site>> ListSites(store::Page p, std::optional<CommunityId> c,
+                                              std::optional<StreetId> s);
+  Result<std::vector<domain::Unit>> ListUnits(store::Page p);
+  Result<std::vector<domain::Department>> ListDepartments(store::Page p, std::optional<UnitId> u);
+  Result<std::vector<domain::Branch>> ListBranches(store::Page p, std::optional<UnitId> u);
+  Result<domain::District> GetDistrict(DistrictId id);
+  Result<domain::Street> GetStreet(StreetId id);
+  Result<domain::Community> GetCommunity(CommunityId id);
+  Result<domain::Site> GetSite(SiteId id);
+  Result<domain::Unit> GetUnit(UnitId id);
+  Result<domain::Department> GetDepartment(DepartmentId id);
+  Result<domain::Branch> GetBranch(BranchId id);
+
+  // Members, within the actor's scope (not_found outside it).
+  Result<domain::Member> GetMember(const Actor& a, MemberId id);
+  Result<std::vector<domain::Member>> ListMembers(const Actor& a, store::Page p,
+                                                  store::MemberFilter f);
+  // Returns full phone and ID number, and records the reveal in the audit log.
+  Result<RevealedMember> RevealMember(const Actor& a, MemberId id);
+  Result<std::vector<domain::Activity>> ListActivities(store::Page p, std::optional<CommunityId> c);
 
   const RegistryRules& rules() const { return rules_; }
+  store::Store& store() { return store_; }
 
  private:
   store::Store& store_;

@@ -34,8 +34,9 @@ Result<T> Existing(Result<std::optional<T>> found) {
 // Applies the rows of each sheet inside one transaction, collecting refusals in the report.
 class Importer {
  public:
-  Importer(store::Transaction& tx, const RegistryRules& rules, ImportReport& report)
-      : tx_(tx), repo_(tx), rules_(rules), report_(report) {}
+  Importer(store::Transaction& tx, const RegistryRules& rules, ImportReport& report,
+           std::optional<UnitId> only_unit)
+      : tx_(tx), repo_(tx), rules_(rules), report_(report), only_unit_(only_unit) {}
 
   Status Apply(const BoundSheet& b);
 
@@ -66,6 +67,7 @@ class Importer {
   RegistryRepo repo_;
   const RegistryRules& rules_;
   ImportReport& report_;
+  std::optional<UnitId> only_unit_;
   std::map<std::string, int> seen_;  // table + natural key -> row that first named it
   bool allow_defer_ = false;
   std::string sheet_name_;
@@ -329,6 +331,9 @@ Result<Outcome> Importer::MemberRow(const RowView& r) {
   in.phone = std::string(r.Get("phone"));
   MUSTER_ASSIGN(std::string phone, NormalizeMobile(in.phone));
   MUSTER_ASSIGN(in.unit_id, UnitNamed(r, "unit"));
+  if (only_unit_ && in.unit_id != *only_unit_) {
+    return Invalid("unit", "you may import members of your own unit only", "out_of_scope");
+  }
   MUSTER_ASSIGN(in.department_id, DepartmentNamed(r, in.unit_id, false));
   MUSTER_ASSIGN(in.branch_id, BranchNamed(r, in.unit_id));
   MUSTER_ASSIGN(in.party_member, ParseBoolCell(r, "party_member"));
@@ -440,10 +445,17 @@ Result<ImportReport> ImportRegistry(store::Store& store, const RegistryRules& ru
                                     const std::vector<tabular::Sheet>& sheets,
                                     const ImportOptions& options) {
   MUSTER_ASSIGN(std::vector<BoundSheet> bound, BindSheets(sheets));
+  if (options.only_unit) {
+    for (const BoundSheet& b : bound) {
+      if (b.spec->table != RegistryTable::kMembers) {
+        return Error{ErrorCode::kForbidden, "your role may import members only", "file", ""};
+      }
+    }
+  }
   ImportReport report;
   Status s = store.Write([&](store::Transaction& tx) -> Status {
     report = ImportReport{};  // a rerun after contention starts afresh
-    Importer importer(tx, rules, report);
+    Importer importer(tx, rules, report, options.only_unit);
     for (const BoundSheet& b : bound) MUSTER_TRY(importer.Apply(b));
     if (!report.rejected.empty() && !options.valid_rows_only) {
       return Error{ErrorCode::kConflict, "rows were refused", "", std::string(kRejectedReason)};

@@ -45,6 +45,9 @@ struct ImportOptions {
   // Import the valid rows even when others are refused (by default a file with errors imports
   // nothing).
   bool valid_rows_only = false;
+  // When set, only member rows of this unit are accepted (a unit administrator's import); other
+  // tables are refused.
+  std::optional<UnitId> only_unit = std::nullopt;
 };
 
 // Imports the registry from sheets (CSV files or XLSX worksheets named by their table; see

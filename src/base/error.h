@@ -35,6 +35,8 @@ struct Error {
   std::string message;
   std::string field;
   std::string reason;
+  // For kRateLimited and kUnavailable: seconds after which a retry may succeed (0: unknown).
+  int retry_after = 0;
 
   // Returns "field: message" (or just the message when no field is set).
   std::string ToString() const;

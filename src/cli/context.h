@@ -27,9 +27,9 @@ void AddStoreOptions(Args& args);
 
 // Where the data lives: exactly one of `db` (SQLite file) and `pg` (connection string).
 struct StoreTarget {
-  std::optional<std::string> db;
-  std::optional<std::string> pg;
-  std::optional<std::string> key_file;
+  std::optional<std::string> db = std::nullopt;
+  std::optional<std::string> pg = std::nullopt;
+  std::optional<std::string> key_file = std::nullopt;
 };
 
 // Opens and migrates the store of `target` and loads its data key (`create_key` makes a missing

@@ -9,6 +9,7 @@
 #include "cli/demo_command.h"
 #include "cli/dispatch_command.h"
 #include "cli/registry_commands.h"
+#include "cli/serve_command.h"
 
 namespace {
 
@@ -25,6 +26,8 @@ const std::vector<Subcommand>& Subcommands() {
       {"init", "create or migrate the database and the data key", muster::cli::RunInit},
       {"import", "import registry tables from CSV or XLSX files", muster::cli::RunImport},
       {"export", "export the registry as XLSX or CSV", muster::cli::RunExport},
+      {"serve", "serve the API and the web interface", muster::cli::RunServe},
+      {"user", "add an account: muster user add ...", muster::cli::RunUser},
       {"demo", "build the synthetic demo city", muster::cli::RunDemo},
       {"dispatch", "solve one dispatch instance (DISPATCH.md)", muster::cli::RunDispatchCommand},
   };

@@ -180,6 +180,13 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
+std::string TokenDigest(std::string_view token) {
+  std::array<unsigned char, 32> h{};
+  crypto_generichash(h.data(), h.size(), reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), nullptr, 0);
+  return Hex(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
+}
+
 Result<std::string> HashPassword(std::string_view password) {
   InitCrypto();
   char out[crypto_pwhash_STRBYTES];

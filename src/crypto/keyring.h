@@ -56,6 +56,10 @@ std::string Base64Url(std::string_view bytes);
 Result<std::string> FromBase64Url(std::string_view text);
 std::string Hex(std::string_view bytes);
 
+// Returns the digest under which a random session token is stored (BLAKE2b, hex): a plain
+// hash suffices for 256 random bits, and a stolen database then holds no usable token.
+std::string TokenDigest(std::string_view token);
+
 // Hashes a password with argon2id (libsodium's interactive limits); returns the encoded string.
 Result<std::string> HashPassword(std::string_view password);
 // Checks `password` against an encoded argon2id hash.

@@ -127,9 +127,45 @@ CREATE TABLE meta (
 );
 )sql";
 
+// Accounts, sessions (tokens stored hashed) and the append-only audit log.
+constexpr std::string_view kAccounts = R"sql(
+CREATE TABLE users (
+  id {ID},
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('city_admin', 'unit_admin', 'branch_secretary',
+                                     'street_coordinator', 'community_coordinator', 'volunteer')),
+  scope_id BIGINT,
+  created_at BIGINT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sessions (
+  id {ID},
+  token_hash TEXT NOT NULL UNIQUE,
+  csrf_token TEXT NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE TABLE audit_log (
+  id {ID},
+  at BIGINT NOT NULL,
+  user_id BIGINT,
+  username TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  address TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "registry", kRegistry},
     {2, "meta", kMeta},
+    {3, "accounts", kAccounts},
 };
 
 }  // namespace

@@ -373,6 +373,7 @@ Result<std::vector<Branch>> RegistryRepo::ListBranches(Page p, std::optional<Uni
 }
 
 Result<std::vector<Member>> RegistryRepo::ListMembers(Page p, const MemberFilter& f) {
+  if (f.none) return std::vector<Member>();
   MUSTER_ASSIGN(
       auto members,
       Collect<Member>(tx_,
@@ -604,7 +605,7 @@ Result<std::int64_t> RegistryRepo::Count(std::string_view table) {
   static constexpr std::string_view kTables[] = {
       "districts", "streets", "communities", "sites", "units", "departments", "branches",
       "members", "member_skills", "street_pairings", "community_pairings", "mode_changes",
-      "activities"};
+      "activities", "audit_log", "users", "sessions"};
   if (std::find(std::begin(kTables), std::end(kTables), table) == std::end(kTables)) {
     return Internal("unknown table " + std::string(table));
   }

@@ -30,6 +30,7 @@ struct MemberFilter {
   std::optional<BranchId> branch_id;
   std::optional<DepartmentId> department_id;
   std::optional<MemberId> member_id;
+  bool none = false;  // matches no member (a role that sees none)
 };
 
 // Reads and writes the city registry inside one transaction. Every method requires that the

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+
+#include "app/accounts.h"
+#include "app/audit.h"
+#include "app/registry.h"
+#include "base/clock.h"
+#include "http/router.h"
+
+namespace muster::api {
+
+// What the API's handlers use. Owned by the composition root; outlives the server.
+struct ApiContext {
+  app::Registry& registry;
+  app::Accounts& accounts;
+  app::AuditLog& audit;
+  const Clock& clock;
+  // True behind TLS: the session cookie is then __Host- prefixed and Secure.
+  bool secure_cookies = false;
+};
+
+// Registers every route of the API (shared/spec/API.md and docs/openapi.yaml) on `router`.
+// Each handler parses its input, calls one use case with the authenticated actor, and encodes
+// the answer; authorisation is decided in app/.
+void RegisterApiRoutes(http::Router& router, ApiContext& ctx);
+
+// The session cookie's name for the given transport.
+std::string SessionCookieName(bool secure);
+
+}  // namespace muster::api

@@ -251,6 +251,7 @@ export async function chooseLanguage(page, locale) {
 /** Saves a full-page screenshot under `dir` (created) and returns its path. */
 export async function screenshot(page, name, dir = ARTIFACTS) {
   await mkdir(dir, { recursive: true })
+  await page.mouse.move(0, 0) // no hover effect where the last click was
   const path = join(dir, `${name}.png`)
   await page.screenshot({ path, fullPage: true })
   return path

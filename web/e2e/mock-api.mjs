@@ -15,8 +15,13 @@ import { fileURLToPath } from 'node:url'
 const OFFSET = '+08:00'
 
 function shanghaiToday() {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
-  return parts
+  // formatToParts: the plain format of a locale differs between ICU versions.
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+      .formatToParts(new Date())
+      .map((p) => [p.type, p.value]),
+  )
+  return `${parts.year}-${parts.month}-${parts.day}`
 }
 function addDays(date, n) {
   const [y, m, d] = date.split('-').map(Number)
@@ -328,6 +333,32 @@ export function startMockApi(port = 0) {
     }
     if (method === 'POST' && path === '/api/v1/checkins') return send(res, 201, { attendance_id: ++state.nextId, shift_id: 2 })
     if (method === 'POST' && path === '/api/v1/checkouts') return send(res, 200, { hours: 4 })
+    if (method === 'POST' && path === '/api/v1/dispatch/plans') {
+      if (!body.from || !body.to) return fail(res, 422, 'validation_failed', 'from: required', 'from')
+      return created({
+        assignments: [
+          { shift: 2, shift_label: '新兴广场卡口 18:00', volunteer: 102, volunteer_name: '丁有波' },
+          { shift: 2, shift_label: '新兴广场卡口 18:00', volunteer: 103, volunteer_name: '张明' },
+          { shift: 3, shift_label: '凤凰社区服务点 09:00', volunteer: 101, volunteer_name: '廖雪' },
+        ],
+        coverage: 5,
+        cost: 41870,
+        unfilled: [
+          { shift: 3, shift_label: '凤凰社区服务点 09:00', missing: 3, reason: 'no eligible volunteer left: skills' },
+          { shift: 4, shift_label: '凤凰社区服务点 08:00', missing: 4, reason: 'no eligible volunteer left: availability' },
+        ],
+        bound: { coverage: 5, cost: 41870 },
+        solve_ms: 3,
+      })
+    }
+    if (method === 'POST' && /^\/api\/v1\/dispatch\/plans\/\d+\/commit$/.test(path)) return send(res, 200, { confirmed: 3, skipped: [] })
+    if (method === 'POST' && path === '/api/v1/batches') return created({ ...body })
+    if (method === 'POST' && path === '/api/v1/attendance') return created({})
+    if (method === 'POST' && ['/api/v1/funds/allocations', '/api/v1/supplies'].includes(path)) return created({})
+    if (method === 'POST' && path === '/api/v1/funds/expenses') {
+      if (body.amount_fen > 2000000) return fail(res, 409, 'insufficient_funds', 'amount_fen: exceeds the balance of 20000.00 yuan', 'amount_fen')
+      return created({})
+    }
     if (method === 'PUT' && /^\/api\/v1\/(streets|communities)\/\d+\/pairing$/.test(path)) return send(res, 200, {})
     if (method === 'PUT' && /^\/api\/v1\/members\/\d+\/availability$/.test(path)) return send(res, 200, {})
     return fail(res, 404, 'not_found', 'not found')

@@ -41,6 +41,9 @@ const PAGES = [
   { name: 'supervision', role: 'city_admin', path: '/supervision' },
   { name: 'users', role: 'city_admin', path: '/admin/users' },
   { name: 'unit-home', role: 'unit_admin', path: '/unit' },
+  { name: 'dispatch', role: 'unit_admin', path: '/dispatch', action: async (page) => { await page.locator('[data-test=make-plan]').click(); await page.locator('[data-test=commit-plan]').waitFor({ timeout: 10000 }).catch(() => {}) } },
+  { name: 'batches', role: 'unit_admin', path: '/batches' },
+  { name: 'funds', role: 'city_admin', path: '/funds' },
   { name: 'branch-home', role: 'branch_secretary', path: '/branch' },
   { name: 'area-home', role: 'street_coordinator', path: '/area' },
   { name: 'request-new', role: 'street_coordinator', path: '/requests/new' },
@@ -149,6 +152,7 @@ async function main() {
               await spec.action(page)
               await settle(page, 500)
             }
+            await page.mouse.move(0, 0)
             const file = join(OUT, `${spec.name}-${locale === 'zh-CN' ? 'zh' : 'en'}.png`)
             await page.screenshot({ path: file, fullPage: viewport === DESKTOP })
             written.push(file)

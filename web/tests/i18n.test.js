@@ -84,6 +84,7 @@ describe('locales', () => {
       ...['districts', 'streets', 'communities', 'sites'].flatMap((k) => [`regions.${k}`, `regions.add.${k}`]),
       ...['departments', 'branches'].flatMap((k) => [`org.${k}`, `org.add.${k}`]),
       ...['confirmed', 'waiting'].map((s) => `signup.status.${s}`),
+      ...['allocation', 'expense', 'supply'].flatMap((k) => [`funds.${k}`, `funds.submit.${k}`]),
       ...['open', 'mine'].map((s) => `myShifts.${s}`),
       ...['normal', 'high'].map((s) => `risk.${s}`),
       ...['name', 'phone', 'unit', 'department', 'branch', 'party_member', 'birth_date', 'id_number', 'skills', 'home_lat', 'home_lon', 'brought_by'].map((c) => `import.notes.${c}`),

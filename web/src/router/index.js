@@ -28,6 +28,9 @@ export const routes = [
   { path: '/registry/members', name: 'members', component: () => import('../views/registry/MembersView.vue'), meta: { title: 'nav.members', roles: [...CITY, ...UNIT, 'branch_secretary'] } },
   { path: '/registry/pairings', name: 'pairings', component: () => import('../views/registry/PairingsView.vue'), meta: { title: 'nav.pairings', roles: [...CITY, ...UNIT, ...AREA] } },
   { path: '/registry/import', name: 'import', component: () => import('../views/registry/ImportView.vue'), meta: { title: 'nav.import', roles: [...CITY, ...UNIT] } },
+  { path: '/dispatch', name: 'dispatch', component: () => import('../views/unit/DispatchView.vue'), meta: { title: 'nav.dispatch', roles: [...UNIT, ...CITY] } },
+  { path: '/batches', name: 'batches', component: () => import('../views/unit/BatchesView.vue'), meta: { title: 'nav.batches', roles: [...UNIT, ...CITY] } },
+  { path: '/funds', name: 'funds', component: () => import('../views/city/FundsView.vue'), meta: { title: 'nav.funds', roles: [...CITY, ...UNIT] } },
   { path: '/supervision', name: 'supervision', component: () => import('../views/city/SupervisionView.vue'), meta: { title: 'nav.supervision', roles: CITY } },
   { path: '/admin/users', name: 'users', component: () => import('../views/admin/UsersView.vue'), meta: { title: 'nav.users', roles: CITY } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
@@ -43,7 +46,8 @@ router.beforeEach(async (to) => {
   const session = useSessionStore()
   if (to.meta.public) {
     // A signed-in user opening the login page goes home instead.
-    if (to.name === 'login' && session.checked && session.user) return homeFor(session.role)
+    if (to.name === 'login') await session.ensureChecked().catch(() => null)
+    if (to.name === 'login' && session.user) return homeFor(session.role)
     return true
   }
   try {

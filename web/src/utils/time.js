@@ -41,7 +41,7 @@ export function formatDate(value, locale = 'zh-CN') {
 /** "YYYY-MM-DD" of an instant in Shanghai. */
 export function shanghaiDate(value = new Date()) {
   const d = toDate(value)
-  const parts = Object.fromEntries(formatter('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d).map((p) => [p.type, p.value]))
+  const parts = Object.fromEntries(formatter('en-US', { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d).map((p) => [p.type, p.value]))
   return `${parts.year}-${parts.month}-${parts.day}`
 }
 

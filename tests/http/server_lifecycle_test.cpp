@@ -289,3 +289,45 @@ TEST(SharedLoops, ServeRequestsStreamsAndStopWithStrands) {
 
 }  // namespace
 }  // namespace muster::http
+
+namespace muster::http {
+namespace {
+
+TEST(Offload, LongHandlersRunOnThePoolAndFailLikeOthers) {
+  Metrics metrics;
+  Router router;
+  RouteOptions offload;
+  offload.offload = true;
+  std::atomic<std::thread::id> handler_thread;
+  router.Get(
+      "/export",
+      [&](const Request&) {
+        handler_thread = std::this_thread::get_id();
+        return Response::Text("a,b\n", "text/csv");
+      },
+      offload);
+  router.Get(
+      "/broken", [](const Request&) -> Response { throw std::logic_error("bug"); }, offload);
+  RegisterBuiltinRoutes(router, metrics);
+  ServerOptions options = TestOptions();
+  options.metrics = &metrics;
+  Server server(router, options);
+  ASSERT_STARTS(server);
+  TestClient client(server.port());
+  auto csv = client.Call("GET", "/export");
+  ASSERT_TRUE(csv.has_value());
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->body, "a,b\n");
+  EXPECT_NE(handler_thread.load(), std::this_thread::get_id());
+  auto broken = client.Call("GET", "/broken");
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->status, 500);
+  EXPECT_EQ(broken->body.find("bug"), std::string::npos);
+  auto text = client.Call("GET", "/metrics")->body;
+  // The scrape itself is the one request in flight.
+  EXPECT_NE(text.find("muster_http_requests_in_flight 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("route=\"/broken\",status=\"500\"} 1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace muster::http

@@ -244,7 +244,7 @@ export async function settle(page, ms = 400) {
 
 /** Switches the interface's language through the header control. */
 export async function chooseLanguage(page, locale) {
-  await page.locator(`.lang-switch [data-locale="${locale}"], .lang-toggle[data-locale="${locale}"]`).first().click()
+  await page.locator(`:is(.lang-switch [data-locale="${locale}"], .lang-toggle[data-locale="${locale}"]) >> visible=true`).first().click()
   await page.waitForFunction((l) => document.documentElement.lang === l, locale)
 }
 

@@ -5,7 +5,8 @@
 //
 // Accounts (any password but "wrong"): admin (city_admin), unit (unit_admin of unit 1), branch
 // (branch_secretary of branch 1), street (street_coordinator of street 1), community
-// (community_coordinator of community 11), volunteer (member 101).
+// (community_coordinator of community 11), volunteer (member 101); logging in as "hammer" answers
+// 429 with Retry-After: 30.
 //
 // Run alone: node e2e/mock-api.mjs [port]   (then MUSTER_API=http://127.0.0.1:PORT npm run dev)
 import http from 'node:http'
@@ -186,6 +187,7 @@ export function startMockApi(port = 0) {
     if (body === Symbol.for('malformed')) return fail(res, 400, 'bad_request', 'malformed JSON')
 
     if (path === '/api/v1/session' && method === 'POST') {
+      if (body.username === 'hammer') return send(res, 429, { error: { code: 'rate_limited', message: 'too many login attempts' } }, { 'Retry-After': '30' })
       const user = ACCOUNTS[body.username]
       if (!body.username) return fail(res, 422, 'validation_failed', 'username: required', 'username')
       if (!user || body.password === 'wrong') return fail(res, 401, 'unauthenticated', 'wrong username or password')

@@ -34,7 +34,9 @@ async function freshPage() {
 describe('login page', () => {
   it('renders in Chinese with no console error under the Content-Security-Policy', async () => {
     const { page, watch } = await freshPage()
-    await page.goto(`${target.url}/login`)
+    const response = await page.goto(`${target.url}/login`)
+    const policy = response.headers()['content-security-policy'] || ''
+    assert.match(policy, /script-src 'self'(;|$)/, 'the page is served under a strict script policy')
     await settle(page)
     assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN')
     assert.equal((await page.locator('[data-test=login-submit]').innerText()).replace(/\s/g, ''), '登录')
@@ -131,6 +133,38 @@ if (process.env.MUSTER_BINARY === undefined) {
         await page.close()
       })
     }
+
+    it('shows the wait a 429 asks for and holds the button until then', async () => {
+      const { page, watch } = await freshPage()
+      await page.locator('#login-username').fill('hammer')
+      await page.locator('#login-password').fill('x')
+      await page.locator('[data-test=login-submit]').click()
+      await page.locator('[data-test=login-error]').waitFor()
+      assert.match(await page.locator('[data-test=login-error]').innerText(), /30 秒后再试/)
+      assert.equal(await page.locator('[data-test=login-submit]').isDisabled(), true)
+      watch.problems.splice(0, watch.problems.length, ...watch.problems.filter((p) => !/HTTP 429 for POST \/api\/v1\/session/.test(p)))
+      watch.assertClean('rate limit')
+      await page.close()
+    })
+
+    it('goes back to the login page when the session is gone, and returns after login', async () => {
+      const { page, watch } = await freshPage()
+      await login(page, target.url, { username: 'admin', password: 'any' })
+      await page.goto(`${target.url}/registry/pairings`)
+      await settle(page)
+      await browser.context.clearCookies()
+      await page.locator('.el-date-editor input').first().fill('2022-01-12')
+      await page.keyboard.press('Enter')
+      await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('expired') === '1')
+      assert.match(await page.locator('.login-alert').first().innerText(), /登录已失效/)
+      await page.locator('#login-username').fill('admin')
+      await page.locator('#login-password').fill('any')
+      await page.locator('[data-test=login-submit]').click()
+      await page.waitForURL((url) => url.pathname === '/registry/pairings')
+      watch.problems.splice(0, watch.problems.length, ...watch.problems.filter((p) => !/HTTP 401 for GET \/api\/v1\/(pairings|events)/.test(p)))
+      watch.assertClean('expired session')
+      await page.close()
+    })
 
     it('shows the server\'s field error next to the field it names', async () => {
       const { page, watch } = await freshPage()

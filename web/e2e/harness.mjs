@@ -3,10 +3,12 @@
 //
 //   MUSTER_BINARY=/path/to/muster  the server to test: `muster init`, `muster user add` and
 //                                  `muster serve --db DB --listen 127.0.0.1:0` on a temporary database
-//   MUSTER_WEB_DIST                the built interface the server is told to serve (default web/dist)
+//   MUSTER_WEB                     the built interface the server serves (default web/dist)
 //   CHROMIUM                       the browser (default /usr/bin/chromium)
 //   E2E_ARTIFACTS                  where screenshots of failing and passing checks go
 //                                  (default web/e2e/artifacts)
+//   E2E_ALLOW_MISSING=1            a 404 from an /api/v1 route the server does not have yet is
+//                                  printed instead of failing the check (while the API is built)
 import { spawn, execFile } from 'node:child_process'
 import { mkdtemp, mkdir, rm, writeFile, access } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -123,7 +125,7 @@ export async function startServer(binary = process.env.MUSTER_BINARY) {
   const db = join(dir, 'muster.db')
   const passwordFile = join(dir, 'admin.password')
   await writeFile(passwordFile, `${ADMIN.password}\n`, { mode: 0o600 })
-  const env = { ...process.env, MUSTER_WEB_DIST: process.env.MUSTER_WEB_DIST || join(WEB_DIR, 'dist') }
+  const env = { ...process.env, MUSTER_WEB: process.env.MUSTER_WEB || join(WEB_DIR, 'dist') }
   await run(binary, ['init', '--db', db], { env })
   await run(binary, ['user', 'add', '--db', db, '--username', ADMIN.username, '--role', 'city_admin', '--password-file', passwordFile], { env })
   const child = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -199,10 +201,15 @@ export function watchPage(page, { allow = [] } = {}) {
     problems.push(`console error: ${msg.text()}`)
   })
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+  const missingAllowed = process.env.E2E_ALLOW_MISSING === '1'
   page.on('response', (response) => {
     const status = response.status()
     if (status < 400) return
     const request = response.request()
+    if (missingAllowed && status === 404 && new URL(response.url()).pathname.startsWith('/api/v1/')) {
+      console.log(`# not there yet: ${request.method()} ${new URL(response.url()).pathname}`)
+      return
+    }
     if (!allowed(request.method(), response.url(), status)) problems.push(`HTTP ${status} for ${request.method()} ${new URL(response.url()).pathname}`)
   })
   page.on('requestfailed', (request) => {

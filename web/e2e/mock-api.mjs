@@ -243,7 +243,13 @@ export function startMockApi(port = 0) {
           if (q.q) rows = rows.filter((m) => m.name.includes(q.q))
           return send(res, 200, list(rows))
         }
-        case '/api/v1/pairings': return send(res, 200, list(state.pairings))
+        case '/api/v1/pairings':
+          // The server's shape: one table of the pairings in force on the date, ids only.
+          return send(res, 200, {
+            date: q.date || state.today,
+            streets: state.pairings.filter((p) => p.kind === 'street').map((p) => ({ street_id: p.street_id, unit_id: p.unit_id, from: p.from, to: p.to })),
+            communities: state.pairings.filter((p) => p.kind === 'community').map((p) => ({ community_id: p.community_id, department_ids: p.departments.map((d) => d.id), from: p.from, to: null })),
+          })
         case '/api/v1/requests': {
           let rows = state.requests.filter((r) => (q.status ? r.status === q.status : true))
           rows = scoped(scoped(rows, 'street_id', q.street_id), 'community_id', undefined)

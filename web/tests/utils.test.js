@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { addDays, formatDateTime, shanghaiDate, shanghaiInstant, formatCountdown } from '../src/utils/time.js'
 import { formatFen, maskPhone, yuanToFen } from '../src/utils/format.js'
-import { groupPairings } from '../src/utils/pairings.js'
+import { groupPairings, nameRows, rowsFromAnswer } from '../src/utils/pairings.js'
 import { fillDays, topByPersonTimes, rowName } from '../src/utils/stats.js'
 import { homeFor, navFor, mayOpen } from '../src/roles.js'
 import { requestTotals } from '../src/utils/domain.js'
@@ -60,6 +60,34 @@ describe('pairings', () => {
     expect(hb.communities.find((c) => c.community_id === 11).departments.map((d) => d.id)).toEqual([91, 92])
     expect(hb.communities.find((c) => c.community_id === 12).departments[0].name).toBe('教务处')
     expect(out.find((s) => s.street_id === 2).unit_name).toBe('#8')
+  })
+})
+
+describe('pairings as the server answers them', () => {
+  it('read the table form and name its ids from the registry', () => {
+    const answer = {
+      date: '2022-01-12',
+      streets: [{ street_id: 1, unit_id: 9, from: '2020-06-01', to: null }],
+      communities: [{ community_id: 11, department_ids: [91, 92], from: '2020-06-01', to: null }],
+    }
+    const rows = nameRows(rowsFromAnswer(answer), {
+      streets: [{ id: 1, name: '黄贝街道' }],
+      communities: [{ id: 11, street_id: 1, name: '新兴社区' }],
+      units: [{ id: 9, name: '市委党校' }],
+      departments: [{ id: 91, unit_id: 9, name: '教务处' }],
+    })
+    const [street] = groupPairings(rows)
+    expect(street.street_name).toBe('黄贝街道')
+    expect(street.unit_name).toBe('市委党校')
+    expect(street.communities[0].community_name).toBe('新兴社区')
+    expect(street.communities[0].departments).toEqual([
+      { id: 91, name: '教务处', unit_name: '市委党校' },
+      { id: 92, name: '#92', unit_name: '' },
+    ])
+  })
+  it('take lists as they are', () => {
+    expect(rowsFromAnswer({ items: [{ kind: 'street', street_id: 1 }], next: null })).toHaveLength(1)
+    expect(rowsFromAnswer(null)).toEqual([])
   })
 })
 

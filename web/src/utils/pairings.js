@@ -38,3 +38,48 @@ export function groupPairings(rows) {
     .map((s) => ({ ...s, communities: [...s.communities.values()].sort((a, b) => a.community_name.localeCompare(b.community_name, 'zh-CN')) }))
     .sort((a, b) => a.street_name.localeCompare(b.street_name, 'zh-CN'))
 }
+
+/**
+ * The rows of a GET /api/v1/pairings answer, which is either a list ({items}) or a table
+ * ({date, streets: [{street_id, unit_id, from, to}], communities: [{community_id, department_ids,
+ * from, to}]}).
+ */
+export function rowsFromAnswer(answer) {
+  if (!answer) return []
+  if (Array.isArray(answer.items)) return answer.items
+  return [
+    ...(answer.streets || []).map((s) => ({ kind: 'street', ...s })),
+    ...(answer.communities || []).map((c) => ({ kind: 'community', ...c })),
+  ]
+}
+
+/**
+ * Fills in the names (and a community's street) the rows lack from lists of the registry:
+ * lookups = {streets, communities, units, departments}, each an array of {id, name, ...}.
+ */
+export function nameRows(rows, lookups) {
+  const index = (list) => new Map((list || []).map((x) => [x.id, x]))
+  const streets = index(lookups.streets)
+  const communities = index(lookups.communities)
+  const units = index(lookups.units)
+  const departments = index(lookups.departments)
+  return rows.map((row) => {
+    const out = { ...row }
+    if (out.kind === 'community' || (out.kind !== 'street' && out.community_id != null)) {
+      const c = communities.get(out.community_id)
+      if (out.street_id == null && c) out.street_id = c.street_id
+      if (!out.community_name && c) out.community_name = c.name
+      if (!out.departments && Array.isArray(out.department_ids)) {
+        out.departments = out.department_ids.map((id) => {
+          const d = departments.get(id)
+          const u = d ? units.get(d.unit_id) : null
+          return { id, name: d ? d.name : `#${id}`, unit_name: u ? u.name : '' }
+        })
+      }
+    } else if (!out.unit_name && units.get(out.unit_id)) {
+      out.unit_name = units.get(out.unit_id).name
+    }
+    if (!out.street_name && streets.get(out.street_id)) out.street_name = streets.get(out.street_id).name
+    return out
+  })
+}

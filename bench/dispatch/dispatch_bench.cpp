@@ -14,6 +14,7 @@
 //   --days=N                        general instances over N days (default 1)
 //   --baseline-seconds=T            GLPK's time limit per stage (default 60)
 //   dispatch_bench --write V:S FILE [--general] [--days=N]  writes one generated instance
+//   dispatch_bench --child lp FILE C   LP bounds of FILE: coverage, cost at coverage >= C
 //   DISPATCH_BENCH_PROGRESS=1       the engine's progress lines on standard error
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -75,6 +76,9 @@ int SolveChild(const std::string& solver, const std::string& path, int seconds) 
     std::printf("%lld %lld %s %lld %lld\n", (long long)plan.coverage, (long long)plan.cost,
                 plan.method.c_str(), (long long)(plan.bound ? plan.bound->coverage : 0),
                 (long long)(plan.bound ? plan.bound->cost : 0));
+  } else if (solver == "lp") {
+    auto [coverage, cost] = muster::bench::LpBounds(*instance, seconds);
+    std::printf("%lld %lld lp 0 0\n", (long long)coverage, (long long)cost);
   } else if (solver == "glpk") {
     muster::bench::BaselineResult r = muster::bench::SolveWithGlpk(*instance, seconds);
     std::printf("%lld %lld %s %lld %lld\n", (long long)r.coverage, (long long)r.cost,

@@ -7,8 +7,10 @@
 
 namespace muster::bench {
 
-BaselineResult SolveWithGlpk(const dispatch::Instance& instance, int seconds) {
-  dispatch::Model model(instance);
+namespace {
+
+std::vector<dispatch::Pair> UsablePairs(const dispatch::Model& model) {
+  const dispatch::Instance& instance = model.instance();
   std::vector<dispatch::Pair> pairs;
   for (int s = 0; s < model.shift_count(); ++s) {
     if (instance.shifts[s].headcount <= 0) continue;
@@ -18,6 +20,26 @@ BaselineResult SolveWithGlpk(const dispatch::Instance& instance, int seconds) {
       }
     }
   }
+  return pairs;
+}
+
+}  // namespace
+
+std::pair<std::int64_t, std::int64_t> LpBounds(const dispatch::Instance& instance,
+                                               std::int64_t coverage) {
+  dispatch::Model model(instance);
+  dispatch::IntegerProgram program(model, UsablePairs(model));
+  program.SetStage(std::nullopt);
+  std::optional<double> most = program.SolveRelaxation();
+  program.SetStage(coverage);
+  std::optional<double> least = program.SolveRelaxation();
+  return {most ? std::int64_t(std::floor(*most + 1e-6)) : -1,
+          least ? std::int64_t(std::ceil(*least - 1e-6)) : -1};
+}
+
+BaselineResult SolveWithGlpk(const dispatch::Instance& instance, int seconds) {
+  dispatch::Model model(instance);
+  std::vector<dispatch::Pair> pairs = UsablePairs(model);
   BaselineResult result{0, 0, 0, 0, "none"};
   dispatch::IntegerProgram program(model, pairs);
   program.SetStage(std::nullopt);

@@ -21,4 +21,10 @@ struct BaselineResult {
 // (coverage, then cost at that coverage).
 BaselineResult SolveWithGlpk(const dispatch::Instance& instance, int seconds);
 
+// Returns the LP relaxation of the same program: the coverage optimum (floored) and the cost
+// optimum among fractional plans of coverage at least `coverage` (ceiled); a cross-check of the
+// engine's Lagrangian bounds, which can only be tighter.
+std::pair<std::int64_t, std::int64_t> LpBounds(const dispatch::Instance& instance,
+                                               std::int64_t coverage);
+
 }  // namespace muster::bench

@@ -70,8 +70,8 @@ std::int64_t CandidatePool::SearchSites(Search search) {
   return added;
 }
 
-void CandidatePool::NearestAtSite(const std::vector<int>& shifts, std::int64_t per_place,
-                                  std::int64_t extra,
+void CandidatePool::NearestAtSite(const std::vector<int>& shifts,
+                                  const std::vector<std::int64_t>& more,
                                   std::vector<std::vector<Candidate>>& out) const {
   // Paired volunteers are few and offered directly; all others pay penalties.other_unit, so
   // distance orders them and the ring search ends once no farther home can enter any k best.
@@ -80,7 +80,7 @@ void CandidatePool::NearestAtSite(const std::vector<int>& shifts, std::int64_t p
   std::vector<std::priority_queue<Entry>> best(shifts.size());
   std::vector<std::size_t> k(shifts.size());
   auto offer = [&](std::size_t i, int v, std::int64_t cost) {
-    if (Contains(lists_[shifts[i]], v)) return;
+    if (k[i] == 0 || Contains(lists_[shifts[i]], v)) return;
     Entry e{cost, v};
     if (best[i].size() < k[i]) {
       best[i].push(e);
@@ -91,8 +91,7 @@ void CandidatePool::NearestAtSite(const std::vector<int>& shifts, std::int64_t p
   };
   for (std::size_t i = 0; i < shifts.size(); ++i) {
     if (complete_[shifts[i]]) continue;
-    k[i] = static_cast<std::size_t>(
-        per_place * model_.instance().shifts[shifts[i]].headcount + extra);
+    k[i] = static_cast<std::size_t>(std::max<std::int64_t>(more[shifts[i]], 0));
     for (int v : model_.PairedVolunteers(shifts[i])) {
       if (Usable(v, shifts[i])) offer(i, v, model_.Cost(v, shifts[i]));
     }
@@ -126,10 +125,16 @@ void CandidatePool::NearestAtSite(const std::vector<int>& shifts, std::int64_t p
   }
 }
 
-void CandidatePool::AddNearest(std::int64_t per_place, std::int64_t extra) {
+void CandidatePool::AddNearest(const std::vector<std::int64_t>& more) {
+  std::vector<std::size_t> before(lists_.size());
+  for (std::size_t s = 0; s < lists_.size(); ++s) before[s] = lists_[s].size();
   SearchSites([&](const std::vector<int>& shifts, std::vector<std::vector<Candidate>>& out) {
-    NearestAtSite(shifts, per_place, extra, out);
+    NearestAtSite(shifts, more, out);
   });
+  for (int s = 0; s < model_.shift_count(); ++s) {
+    // A search that found fewer than asked saw every usable volunteer.
+    if (more[s] > 0 && std::int64_t(lists_[s].size() - before[s]) < more[s]) complete_[s] = 1;
+  }
 }
 
 void CandidatePool::WithinAtSite(const std::vector<int>& shifts,

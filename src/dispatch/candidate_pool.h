@@ -29,8 +29,8 @@ class CandidatePool {
 
   // Returns whether v may be assigned to s at all in some plan.
   bool Usable(int v, int s) const;
-  // Adds, for each shift, its per_place x headcount + extra cheapest usable volunteers.
-  void AddNearest(std::int64_t per_place, std::int64_t extra);
+  // Adds, for each shift s, its more[s] cheapest usable volunteers not yet in the pool.
+  void AddNearest(const std::vector<std::int64_t>& more);
   // Adds every usable pair (v, s) with c(v, s) < reach[s] not yet in the pool (reach[s] <= 0
   // skips s; kEverything takes all its pairs). Returns how many pairs were added.
   std::int64_t AddWithin(const std::vector<std::int64_t>& reach);
@@ -44,7 +44,7 @@ class CandidatePool {
   const Candidate* Find(int v, int s) const;
 
  private:
-  void NearestAtSite(const std::vector<int>& shifts, std::int64_t per_place, std::int64_t extra,
+  void NearestAtSite(const std::vector<int>& shifts, const std::vector<std::int64_t>& more,
                      std::vector<std::vector<Candidate>>& out) const;
   void WithinAtSite(const std::vector<int>& shifts, const std::vector<std::int64_t>& reach,
                     std::vector<std::vector<Candidate>>& out) const;

@@ -22,6 +22,8 @@ constexpr std::int64_t kCountLimit = 4'000'000;
 constexpr std::int64_t kNearestPerPlace = 3;
 constexpr std::int64_t kNearestExtra = 6;
 constexpr int kMaxSweeps = 12;
+// Short shifts are offered twice as many volunteers in each of this many rounds.
+constexpr int kGrowRounds = 5;
 
 std::int64_t CountUsablePairs(const Model& model, const CandidatePool& pool) {
   std::int64_t pairs = 0;
@@ -31,38 +33,63 @@ std::int64_t CountUsablePairs(const Model& model, const CandidatePool& pool) {
   return pairs;
 }
 
+// Alternates slice sweeps and chains into short shifts until neither improves, then (when
+// `exchange`) day exchanges too; returns the sweeps made.
+int Improve(SliceSearch& search, bool exchange) {
+  int sweeps = 0;
+  for (int round = 0; round < kMaxSweeps; ++round) {
+    sweeps += search.SweepUntilStable(kMaxSweeps);
+    if (search.FillShortShifts() > 0) continue;
+    if (!exchange || !search.ExchangeDays()) break;
+  }
+  return sweeps;
+}
+
 void Say(const ProgressFn& progress, const std::string& line) {
   if (progress) progress(line);
 }
 
-// Offers every usable volunteer to the shifts the plan leaves short, then searches again.
-void CompleteShortShifts(const Model& model, CandidatePool& pool, SliceSearch& search) {
-  std::vector<std::int64_t> reach(model.shift_count(), 0);
-  bool any = false;
-  for (int s = 0; s < model.shift_count(); ++s) {
-    if (std::int64_t(search.Crew(s).size()) < model.instance().shifts[s].headcount) {
-      reach[s] = CandidatePool::kEverything;
-      any = true;
+// Offers the shifts the plan leaves short more volunteers, nearest first, in growing rounds,
+// and searches again after each.
+void GrowShortShifts(const Model& model, CandidatePool& pool, SliceSearch& search) {
+  for (int round = 0; round < kGrowRounds; ++round) {
+    std::vector<std::int64_t> more(model.shift_count(), 0);
+    bool any = false;
+    for (int s = 0; s < model.shift_count(); ++s) {
+      if (std::int64_t(search.Crew(s).size()) < model.instance().shifts[s].headcount &&
+          !pool.Complete(s)) {
+        more[s] = std::max<std::int64_t>(16, std::int64_t(pool.Of(s).size()));
+        any = true;
+      }
     }
+    if (!any) return;
+    pool.AddNearest(more);
+    Improve(search, false);
   }
-  if (any && pool.AddWithin(reach) > 0) search.SweepUntilStable(kMaxSweeps);
 }
 
 Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const ProgressFn& progress) {
   CandidatePool pool(model, homes);
-  pool.AddNearest(kNearestPerPlace, kNearestExtra);
+  std::vector<std::int64_t> nearest(model.shift_count());
+  for (int s = 0; s < model.shift_count(); ++s) {
+    nearest[s] = kNearestPerPlace * model.instance().shifts[s].headcount + kNearestExtra;
+  }
+  pool.AddNearest(nearest);
   SliceSearch search(model, pool);
-  int sweeps = search.SweepUntilStable(kMaxSweeps);
+  int sweeps = Improve(search, false);
   Say(progress, "slice search: coverage " + std::to_string(search.coverage()) + ", cost " +
                     std::to_string(search.cost()) + " after " + std::to_string(sweeps) +
                     " sweeps on " + std::to_string(pool.size()) + " pairs");
-  CompleteShortShifts(model, pool, search);
+  GrowShortShifts(model, pool, search);
+  Say(progress, "short shifts offered more volunteers: coverage " +
+                    std::to_string(search.coverage()) + ", cost " + std::to_string(search.cost()) +
+                    " on " + std::to_string(pool.size()) + " pairs");
   ShiftTimes times(model);
   std::int64_t coverage_bound = CoverageBound(model, times, search.coverage(), progress);
   std::int64_t coverage = search.coverage();
   std::int64_t cost_bound = CostBound(model, times, pool, search, progress);
   // Pricing grew the pool with every pair the bound found useful: the search may use them.
-  search.SweepUntilStable(kMaxSweeps);
+  Improve(search, true);
   if (search.coverage() != coverage) cost_bound = CostBound(model, times, pool, search, progress);
   Say(progress, "plan: coverage " + std::to_string(search.coverage()) + " of at most " +
                     std::to_string(coverage_bound) + ", cost " + std::to_string(search.cost()) +

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -26,6 +27,17 @@ class SliceSearch {
   // Sweeps until a sweep changes nothing or `max_sweeps` ran; returns the number of sweeps.
   int SweepUntilStable(int max_sweeps);
 
+  // Fills places of short shifts by chains no single instant sees: a volunteer leaves the shifts
+  // that block a short one (overlap or daily cap) and each shift left is refilled by a free
+  // volunteer where one fits. A move is made when it raises coverage. Returns the moves made.
+  int FillShortShifts();
+
+  // Lowers cost by exchanging whole days: every volunteer's shifts of one calendar day form a
+  // bundle, and all bundles of the day are re-assigned at once to volunteers who may work every
+  // shift of the bundle (an assignment problem, solved as a min-cost flow). Coverage is kept.
+  // Returns whether the plan improved.
+  bool ExchangeDays();
+
   std::int64_t coverage() const { return coverage_; }
   std::int64_t cost() const { return cost_; }
   // Returns the volunteers assigned to shift s (ascending) and their costs.
@@ -39,6 +51,29 @@ class SliceSearch {
   // Re-solves the shifts of one neighbourhood; returns whether the plan improved.
   bool SolveSlice(const std::vector<int>& slice);
   void Apply(const std::vector<int>& slice, std::vector<std::vector<Candidate>> crews);
+  // One chain for FillShortShifts: v joins `shift`, leaves `leave`, and `refill` take its places.
+  struct Chain {
+    Candidate joiner;
+    int shift = -1;
+    std::vector<int> leave;
+    std::vector<std::pair<int, Candidate>> refill;
+    std::int64_t coverage_gain = 0;
+    std::int64_t cost_gain = 0;  // cost added
+  };
+  // Returns the shifts v must leave for s to fit (overlapping ones, and at most one more of the
+  // same day when the cap requires), or false when leaving them would not make room.
+  bool Blockers(int v, int s, std::vector<int>* leave) const;
+  std::optional<Chain> BestChain(int s) const;
+  // Returns a chain of any length where each volunteer joins a shift and leaves the one shift
+  // blocking it, until one fits freely: (shift joined, volunteer) steps from s on, or nothing.
+  std::vector<std::pair<int, Candidate>> AugmentingPath(int s) const;
+  // Re-assigns the bundles of calendar day `day`; returns whether the cost fell.
+  bool ExchangeDay(std::int64_t day);
+  // Returns the cost of v working all of `bundle` (shifts of one day), or -1 when v may not:
+  // a pair outside the pool, the cap, or an overlap with v's shifts of other days.
+  std::int64_t BundleCost(int v, const std::vector<int>& bundle) const;
+  void Join(int s, const Candidate& c);
+  void Leave(int s, int v);
 
   const Model& model_;
   const CandidatePool& pool_;

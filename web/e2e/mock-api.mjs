@@ -198,7 +198,7 @@ export function startMockApi(port = 0) {
     }
     const s = session(req)
     if (!s) return fail(res, 401, 'unauthenticated', 'no session')
-    if (method !== 'GET' && req.headers['x-csrf-token'] !== s.csrf) return fail(res, 403, 'forbidden', 'missing or wrong CSRF token')
+    if (method !== 'GET' && req.headers['x-csrf-token'] !== s.csrf) return fail(res, 403, 'forbidden', 'missing or wrong X-CSRF-Token header', 'X-CSRF-Token')
     const { user } = s
     const scoped = (rows, key, value) => rows.filter((r) => value == null || value === '' || String(r[key]) === String(value))
 
@@ -206,7 +206,8 @@ export function startMockApi(port = 0) {
       sessions.forEach((v, k) => v === s && sessions.delete(k))
       return send(res, 200, {}, { 'Set-Cookie': 'muster_session=; Max-Age=0; Path=/' })
     }
-    if (path === '/api/v1/me') return send(res, 200, { ...user, csrf_token: s.csrf })
+    // Like the server today, /me does not repeat the CSRF token.
+    if (path === '/api/v1/me') return send(res, 200, user)
     if (path === '/api/v1/events') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' })
       res.write(': connected\n\n')

@@ -166,6 +166,22 @@ if (process.env.MUSTER_BINARY === undefined) {
       await page.close()
     })
 
+    it('sends a tab without the CSRF token to log in again before it writes', async () => {
+      const { page, watch } = await freshPage()
+      await login(page, target.url, { username: 'admin', password: 'any' })
+      await page.evaluate(() => sessionStorage.removeItem('muster.csrf'))
+      await page.reload()
+      await settle(page)
+      await page.locator('[data-test=mode-switch]').click()
+      await page.locator('.el-dialog textarea').fill('演练')
+      await page.locator('.el-dialog .el-button--danger, .el-dialog .el-button--primary').last().click()
+      await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('expired') === 'csrf')
+      assert.match(await page.locator('.login-alert').first().innerText(), /重新登录/)
+      watch.problems.splice(0, watch.problems.length, ...watch.problems.filter((p) => !/HTTP 403 for PUT \/api\/v1\/mode/.test(p)))
+      watch.assertClean('missing CSRF token')
+      await page.close()
+    })
+
     it('shows the server\'s field error next to the field it names', async () => {
       const { page, watch } = await freshPage()
       await login(page, target.url, { username: 'unit', password: 'any' })

@@ -195,6 +195,15 @@ describe('401', () => {
     expect(notices).toHaveLength(0)
   })
 
+  it('treats a refused CSRF token like a lost session', async () => {
+    const body = { error: { code: 'forbidden', message: 'missing or wrong X-CSRF-Token header', field: 'X-CSRF-Token' } }
+    const { client, unauth, notices } = setup(() => answer(403, body))
+    const error = await client.put('/api/v1/mode', { mode: 'emergency', reason: 'x' }).catch((e) => e)
+    expect(unauth).toHaveBeenCalledTimes(1)
+    expect(error.code).toBe('forbidden')
+    expect(notices).toHaveLength(0)
+  })
+
   it('is left to the caller where it is expected (login, session probe)', async () => {
     const { client, unauth, notices } = setup(() => answer(401, { error: { code: 'unauthenticated', message: 'bad password' } }))
     await expect(client.post('/api/v1/session', { username: 'a', password: 'b' }, { allowUnauthenticated: true, notify: false })).rejects.toMatchObject({ status: 401 })

@@ -161,6 +161,13 @@ export function createApiClient(options = {}) {
   }
 
   function report(error, opts) {
+    // A cookie session whose CSRF token this tab does not hold cannot write: like an expired
+    // session, the way on is to log in again (which issues a new token).
+    if (error.status === 403 && error.field === 'X-CSRF-Token') {
+      error.message = tr('errors.csrf', {}, error.message)
+      onUnauthenticated(error)
+      return
+    }
     if (error.status === 401 && !opts.allowUnauthenticated) {
       onUnauthenticated(error)
       return // the login page says why

@@ -68,14 +68,15 @@ router.afterEach((to) => {
 
 let redirecting = false
 // Any 401 means the session is gone: forget it and go to the login page, once.
-onUnauthenticated(async () => {
+onUnauthenticated(async (error) => {
   const session = useSessionStore()
   session.forget()
   if (redirecting || router.currentRoute.value.name === 'login') return
   redirecting = true
   const here = router.currentRoute.value.fullPath
+  const reason = error && error.status === 403 ? 'csrf' : '1'
   try {
-    await router.push({ name: 'login', query: { redirect: here, expired: '1' } })
+    await router.push({ name: 'login', query: { redirect: here, expired: reason } })
   } finally {
     redirecting = false
   }

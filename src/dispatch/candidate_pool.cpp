@@ -44,6 +44,15 @@ std::int64_t CandidatePool::size() const {
   return total;
 }
 
+void CandidatePool::AddPairs(const std::vector<std::pair<int, int>>& pairs) {
+  for (auto [s, v] : pairs) {
+    auto& list = lists_[s];
+    auto it = std::lower_bound(list.begin(), list.end(), v,
+                               [](const Candidate& c, int w) { return c.volunteer < w; });
+    if (it == list.end() || it->volunteer != v) list.insert(it, {v, model_.Cost(v, s)});
+  }
+}
+
 const Candidate* CandidatePool::Find(int v, int s) const {
   const auto& list = lists_[s];
   auto it = std::lower_bound(list.begin(), list.end(), v,

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "dispatch/model.h"
@@ -34,6 +35,8 @@ class CandidatePool {
   // Adds every usable pair (v, s) with c(v, s) < reach[s] not yet in the pool (reach[s] <= 0
   // skips s; kEverything takes all its pairs). Returns how many pairs were added.
   std::int64_t AddWithin(const std::vector<std::int64_t>& reach);
+  // Adds the (shift, volunteer) `pairs` not yet in the pool. REQUIRES: every pair usable.
+  void AddPairs(const std::vector<std::pair<int, int>>& pairs);
   // Returns the candidates of shift s, sorted by volunteer.
   const std::vector<Candidate>& Of(int s) const { return lists_[s]; }
   // Returns whether the pool holds every usable pair of s.

@@ -9,6 +9,8 @@ namespace {
 
 // A breadth-first search for a chain into a short shift visits at most this many shifts.
 constexpr std::size_t kMaxPathShifts = 400;
+// FillShortShifts examines at most this many candidates per call.
+constexpr std::int64_t kChainWork = 4'000'000;
 
 bool Overlap(const Shift& a, const Shift& b) {
   return a.starts_at < b.ends_at && b.starts_at < a.ends_at;
@@ -40,10 +42,11 @@ bool SliceSearch::Blockers(int v, int s, std::vector<int>* leave) const {
   return true;
 }
 
-std::optional<SliceSearch::Chain> SliceSearch::BestChain(int s) const {
+std::optional<SliceSearch::Chain> SliceSearch::BestChain(int s, std::int64_t* work) const {
   const auto& shifts = model_.instance().shifts;
   std::optional<Chain> best;
   for (const Candidate& c : pool_.Of(s)) {
+    if (--*work < 0) return std::nullopt;
     Chain chain{c, s, {}, {}, shifts[s].priority, c.cost};
     if (!Blockers(c.volunteer, s, &chain.leave)) continue;
     for (int o : chain.leave) {
@@ -54,6 +57,7 @@ std::optional<SliceSearch::Chain> SliceSearch::BestChain(int s) const {
       chain.cost_gain -= was;
       // The cheapest free volunteer who fits o, not already refilling another shift here.
       const Candidate* by = nullptr;
+      *work -= std::int64_t(pool_.Of(o).size());
       for (const Candidate& w : pool_.Of(o)) {
         if (w.volunteer == c.volunteer || (by != nullptr && w.cost >= by->cost)) continue;
         bool taken = std::any_of(chain.refill.begin(), chain.refill.end(),
@@ -86,6 +90,7 @@ void SliceSearch::Join(int s, const Candidate& c) {
                                }),
               c);
   schedule_[c.volunteer].push_back(s);
+  Touch(c.volunteer);
   coverage_ += model_.instance().shifts[s].priority;
   cost_ += c.cost;
 }
@@ -98,9 +103,11 @@ void SliceSearch::Leave(int s, int v) {
   crew.erase(it);
   auto& mine = schedule_[v];
   mine.erase(std::find(mine.begin(), mine.end(), s));
+  Touch(v);
 }
 
-std::vector<std::pair<int, Candidate>> SliceSearch::AugmentingPath(int s) const {
+std::vector<std::pair<int, Candidate>> SliceSearch::AugmentingPath(int s,
+                                                                   std::int64_t* work) const {
   // Breadth-first over shifts: from shift o, a volunteer v who can join o once it leaves the one
   // shift b blocking it leads to b, which then needs someone in v's place.
   struct Step {
@@ -118,6 +125,8 @@ std::vector<std::pair<int, Candidate>> SliceSearch::AugmentingPath(int s) const 
   };
   for (std::size_t head = 0; head < queue.size() && head < kMaxPathShifts; ++head) {
     int o = queue[head];
+    *work -= std::int64_t(pool_.Of(o).size());
+    if (*work < 0) return {};
     for (const Candidate& c : pool_.Of(o)) {
       leave.clear();
       if (!Blockers(c.volunteer, o, &leave) || leave.size() > 1) continue;
@@ -141,16 +150,18 @@ std::vector<std::pair<int, Candidate>> SliceSearch::AugmentingPath(int s) const 
 
 int SliceSearch::FillShortShifts() {
   int moves = 0;
-  for (int s = 0; s < model_.shift_count(); ++s) {
+  // A count of candidates examined, not a time, so that runs repeat exactly.
+  std::int64_t work = kChainWork;
+  for (int s = 0; s < model_.shift_count() && work > 0; ++s) {
     while (std::int64_t(crew_[s].size()) < model_.instance().shifts[s].headcount) {
-      if (std::optional<Chain> chain = BestChain(s)) {
+      if (std::optional<Chain> chain = BestChain(s, &work)) {
         for (int o : chain->leave) Leave(o, chain->joiner.volunteer);
         Join(s, chain->joiner);
         for (const auto& [o, w] : chain->refill) Join(o, w);
         ++moves;
         continue;
       }
-      std::vector<std::pair<int, Candidate>> path = AugmentingPath(s);
+      std::vector<std::pair<int, Candidate>> path = AugmentingPath(s, &work);
       if (path.empty()) break;
       // Each volunteer of the path leaves the shift the next one joins; the last fits freely.
       for (const auto& [joined, c] : path) {

@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -17,10 +18,12 @@ namespace {
 
 // Multipliers are evaluated in 1/65536 of a priority unit, so every sum is an exact integer.
 constexpr std::int64_t kScale = 65536;
-constexpr int kMaxRounds = 300;
+constexpr int kMaxRounds = 150;
+constexpr double kEnough = 1e-3;
 
 // Volunteers who may take exactly the same shifts under the same cap (in units).
 struct VolunteerClass {
+  std::vector<int> volunteers;
   std::int64_t members = 0;
   int cap_units = 0;
   std::vector<int> shifts;  // usable shifts, ascending
@@ -72,10 +75,11 @@ std::vector<VolunteerClass> GroupVolunteers(const Model& model, const ShiftTimes
     key.back() = std::uint64_t(times.CapUnits(v));
     auto [it, fresh] = class_of.emplace(key, int(classes.size()));
     if (fresh) {
-      classes.push_back({0, times.CapUnits(v), {}});
+      classes.push_back({{}, 0, times.CapUnits(v), {}});
       keys.push_back(key);
     }
     ++classes[std::size_t(it->second)].members;
+    classes[std::size_t(it->second)].volunteers.push_back(v);
   }
   for (std::size_t k = 0; k < classes.size(); ++k) {
     for (int s = 0; s < model.shift_count(); ++s) {
@@ -123,6 +127,13 @@ class ScheduleMaster {
     glp_set_mat_col(lp_, col, int(rows.size()) - 1, rows.data(), ones.data());
     glp_set_col_bnds(lp_, col, GLP_LO, 0, 0);
     glp_set_obj_coef(lp_, col, coverage);
+    columns_.push_back({k, shifts, 0});
+  }
+  // Returns the columns with their values in the last LP solved.
+  std::vector<CoverageLp::Column> Columns() const {
+    std::vector<CoverageLp::Column> out = columns_;
+    for (std::size_t j = 0; j < out.size(); ++j) out[j].value = glp_get_col_prim(lp_, int(j) + 1);
+    return out;
   }
   // Returns the LP optimum, or nothing if GLPK failed.
   std::optional<double> Solve() {
@@ -140,6 +151,7 @@ class ScheduleMaster {
   glp_prob* lp_;
   std::vector<int> shift_row_;
   int first_class_row_ = 0;
+  std::vector<CoverageLp::Column> columns_;
 };
 
 // The Lagrangian of CoverageBound at multipliers l = scaled / kScale: per class its best
@@ -175,11 +187,21 @@ Evaluation Evaluate(const Model& model, const ShiftTimes& times,
 
 }  // namespace
 
-std::int64_t CoverageBound(const Model& model, const ShiftTimes& times, std::int64_t target,
-                           const ProgressFn& progress) {
+CoverageLp CoverageBound(const Model& model, const ShiftTimes& times,
+                         const std::vector<std::vector<int>>& schedules, std::int64_t target,
+                         const ProgressFn& progress) {
   const auto& shifts = model.instance().shifts;
   const std::vector<VolunteerClass> classes = GroupVolunteers(model, times);
   ScheduleMaster master(model, classes);
+  // The known plan's schedules start the master, so its LP starts at the plan's coverage.
+  std::set<std::pair<std::size_t, std::vector<int>>> seeds;
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    for (int v : classes[k].volunteers) {
+      std::vector<int> mine = schedules[v];
+      std::sort(mine.begin(), mine.end());
+      if (!mine.empty() && seeds.insert({k, mine}).second) master.AddColumn(int(k), mine);
+    }
+  }
   std::vector<std::int64_t> scaled(shifts.size(), 0);
   Evaluation e = Evaluate(model, times, classes, scaled);
   std::int64_t best = std::int64_t(e.total / kScale);
@@ -202,15 +224,22 @@ std::int64_t CoverageBound(const Model& model, const ShiftTimes& times, std::int
     }
     e = Evaluate(model, times, classes, scaled);
     best = std::min(best, std::int64_t(e.total / kScale));
-    // The restricted LP is a lower estimate of the Lagrangian's minimum: nothing left to gain.
-    if (best <= std::int64_t(std::floor(*lp + 1e-6))) break;
+    // The restricted LP is a lower estimate of the Lagrangian's minimum: once the bound is
+    // within a thousandth of it, little is left to gain.
+    if (double(best) <= std::floor(*lp + 1e-6) + kEnough * double(best)) break;
+    if (progress && round % 10 == 9) {
+      progress("coverage bound: " + std::to_string(best) + " after " + std::to_string(round + 1) +
+               " rounds, restricted LP " + std::to_string(*lp));
+    }
   }
   if (progress) {
     progress("coverage bound " + std::to_string(best) + " after " + std::to_string(round) +
              " column generation rounds over " + std::to_string(classes.size()) +
              " volunteer classes");
   }
-  return best;
+  CoverageLp result{best, {}, master.Columns()};
+  for (const VolunteerClass& k : classes) result.members.push_back(k.volunteers);
+  return result;
 }
 
 }  // namespace muster::dispatch

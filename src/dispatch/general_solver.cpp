@@ -1,12 +1,14 @@
 #include "dispatch/general_solver.h"
 
 #include <algorithm>
+#include <memory>
 #include <string>
 
 #include "dispatch/candidate_pool.h"
 #include "dispatch/cost_bound.h"
 #include "dispatch/coverage_bound.h"
 #include "dispatch/exact_solver.h"
+#include "dispatch/lp_rounding.h"
 #include "dispatch/schedule_dp.h"
 #include "dispatch/slice_search.h"
 
@@ -22,8 +24,9 @@ constexpr std::int64_t kCountLimit = 4'000'000;
 constexpr std::int64_t kNearestPerPlace = 3;
 constexpr std::int64_t kNearestExtra = 6;
 constexpr int kMaxSweeps = 12;
+constexpr int kImproveRounds = 4;
 // Short shifts are offered twice as many volunteers in each of this many rounds.
-constexpr int kGrowRounds = 5;
+constexpr int kGrowRounds = 3;
 
 std::int64_t CountUsablePairs(const Model& model, const CandidatePool& pool) {
   std::int64_t pairs = 0;
@@ -37,7 +40,7 @@ std::int64_t CountUsablePairs(const Model& model, const CandidatePool& pool) {
 // `exchange`) day exchanges too; returns the sweeps made.
 int Improve(SliceSearch& search, bool exchange) {
   int sweeps = 0;
-  for (int round = 0; round < kMaxSweeps; ++round) {
+  for (int round = 0; round < kImproveRounds; ++round) {
     sweeps += search.SweepUntilStable(kMaxSweeps);
     if (search.FillShortShifts() > 0) continue;
     if (!exchange || !search.ExchangeDays()) break;
@@ -68,6 +71,8 @@ void GrowShortShifts(const Model& model, CandidatePool& pool, SliceSearch& searc
   }
 }
 
+}  // namespace
+
 Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const ProgressFn& progress) {
   CandidatePool pool(model, homes);
   std::vector<std::int64_t> nearest(model.shift_count());
@@ -75,27 +80,46 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
     nearest[s] = kNearestPerPlace * model.instance().shifts[s].headcount + kNearestExtra;
   }
   pool.AddNearest(nearest);
-  SliceSearch search(model, pool);
-  int sweeps = Improve(search, false);
-  Say(progress, "slice search: coverage " + std::to_string(search.coverage()) + ", cost " +
-                    std::to_string(search.cost()) + " after " + std::to_string(sweeps) +
+  auto search = std::make_unique<SliceSearch>(model, pool);
+  int sweeps = Improve(*search, false);
+  Say(progress, "slice search: coverage " + std::to_string(search->coverage()) + ", cost " +
+                    std::to_string(search->cost()) + " after " + std::to_string(sweeps) +
                     " sweeps on " + std::to_string(pool.size()) + " pairs");
-  GrowShortShifts(model, pool, search);
+  GrowShortShifts(model, pool, *search);
   Say(progress, "short shifts offered more volunteers: coverage " +
-                    std::to_string(search.coverage()) + ", cost " + std::to_string(search.cost()) +
-                    " on " + std::to_string(pool.size()) + " pairs");
+                    std::to_string(search->coverage()) + ", cost " +
+                    std::to_string(search->cost()) + " on " + std::to_string(pool.size()) +
+                    " pairs");
   ShiftTimes times(model);
-  std::int64_t coverage_bound = CoverageBound(model, times, search.coverage(), progress);
-  std::int64_t coverage = search.coverage();
-  std::int64_t cost_bound = CostBound(model, times, pool, search, progress);
+  CoverageLp lp = CoverageBound(model, times, search->Schedules(), search->coverage(), progress);
+  // The LP knows which mix of schedules reaches most coverage; its rounding, improved by the
+  // same moves, replaces the plan when it covers more.
+  std::vector<std::pair<int, int>> rounded = RoundCoverageLp(model, lp);
+  pool.AddPairs(rounded);
+  auto alternative = std::make_unique<SliceSearch>(model, pool);
+  alternative->Reset(rounded);
+  Improve(*alternative, false);
+  Say(progress, "LP rounding: coverage " + std::to_string(alternative->coverage()) + ", cost " +
+                    std::to_string(alternative->cost()));
+  if (alternative->coverage() > search->coverage() ||
+      (alternative->coverage() == search->coverage() && alternative->cost() < search->cost())) {
+    search = std::move(alternative);
+  }
+  std::int64_t coverage = search->coverage();
+  std::int64_t cost_bound = CostBound(model, times, pool, *search, progress);
   // Pricing grew the pool with every pair the bound found useful: the search may use them.
-  Improve(search, true);
-  if (search.coverage() != coverage) cost_bound = CostBound(model, times, pool, search, progress);
-  Say(progress, "plan: coverage " + std::to_string(search.coverage()) + " of at most " +
-                    std::to_string(coverage_bound) + ", cost " + std::to_string(search.cost()) +
+  Improve(*search, true);
+  if (search->coverage() != coverage) cost_bound = CostBound(model, times, pool, *search, progress);
+  Say(progress, "plan: coverage " + std::to_string(search->coverage()) + " of at most " +
+                    std::to_string(lp.bound) + ", cost " + std::to_string(search->cost()) +
                     " of at least " + std::to_string(cost_bound));
-  return Solution{search.Pairs(), Bound{coverage_bound, cost_bound}, "heuristic_bounded"};
+  bool within = double(search->coverage()) >= (1 - kTargetGap) * double(lp.bound) &&
+                double(search->cost()) <= (1 + kTargetGap) * double(cost_bound);
+  return Solution{search->Pairs(), Bound{lp.bound, cost_bound},
+                  within ? "bounded" : "heuristic_bounded"};
 }
+
+namespace {
 
 std::pair<std::int64_t, std::int64_t> Totals(const Model& model, const Solution& solution) {
   std::int64_t coverage = 0, cost = 0;
@@ -106,19 +130,24 @@ std::pair<std::int64_t, std::int64_t> Totals(const Model& model, const Solution&
   return {coverage, cost};
 }
 
-// Returns the better plan of two, with the tighter of their bounds.
-Solution Better(const Model& model, Solution a, Solution b) {
-  auto [coverage_a, cost_a] = Totals(model, a);
-  auto [coverage_b, cost_b] = Totals(model, b);
+// Returns the better plan of the integer program's `exact` and the search's `bounded`, with the
+// tighter bounds. The search's cost bound holds for every plan covering at least its own plan,
+// hence at least the better plan; the integer program's only for plans of its coverage bound.
+Solution Better(const Model& model, Solution exact, Solution bounded) {
+  auto [coverage_a, cost_a] = Totals(model, exact);
+  auto [coverage_b, cost_b] = Totals(model, bounded);
   bool b_wins = coverage_b > coverage_a || (coverage_b == coverage_a && cost_b < cost_a);
-  std::optional<Bound> bound = a.bound;
-  if (!bound || (b.bound && (b.bound->coverage < bound->coverage ||
-                             (b.bound->coverage == bound->coverage && b.bound->cost > bound->cost)))) {
-    bound = b.bound;
+  Bound bound = *bounded.bound;
+  Solution best = b_wins ? std::move(bounded) : std::move(exact);
+  auto [coverage, cost] = Totals(model, best);
+  if (std::optional<Bound> lp = b_wins ? std::nullopt : best.bound) {
+    bound.coverage = std::min(bound.coverage, lp->coverage);
+    if (lp->coverage == coverage) bound.cost = std::max(bound.cost, lp->cost);
   }
-  Solution best = b_wins ? std::move(b) : std::move(a);
   best.bound = bound;
-  best.method = "heuristic_bounded";
+  bool within = double(coverage) >= (1 - kTargetGap) * double(bound.coverage) &&
+                double(cost) <= (1 + kTargetGap) * double(bound.cost);
+  best.method = within ? "bounded" : "heuristic_bounded";
   return best;
 }
 

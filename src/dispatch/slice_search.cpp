@@ -35,7 +35,7 @@ std::pair<std::int64_t, std::int64_t> Totals(const Model& model, const std::vect
 SliceSearch::SliceSearch(const Model& model, const CandidatePool& pool)
     : model_(model), pool_(pool), schedule_(model.volunteer_count()),
       crew_(model.shift_count()), in_slice_(model.shift_count(), 0),
-      node_of_(model.volunteer_count(), -1) {
+      node_of_(model.volunteer_count(), -1), changed_at_(model.volunteer_count(), 0) {
   const auto& shifts = model.instance().shifts;
   std::vector<std::int64_t> starts;
   for (const Shift& s : shifts) {
@@ -54,6 +54,16 @@ SliceSearch::SliceSearch(const Model& model, const CandidatePool& pool)
     auto hi = std::lower_bound(starts.begin(), starts.end(), shifts[s].ends_at);
     for (auto it = lo; it != hi; ++it) slices_[std::size_t(it - starts.begin())].push_back(s);
   }
+  solved_at_.assign(slices_.size(), 0);
+}
+
+bool SliceSearch::Dirty(std::size_t i) const {
+  for (int s : slices_[i]) {
+    for (const Candidate& c : pool_.Of(s)) {
+      if (changed_at_[c.volunteer] > solved_at_[i]) return true;
+    }
+  }
+  return false;
 }
 
 bool SliceSearch::Fits(int v, int s) const {
@@ -154,16 +164,35 @@ void SliceSearch::Apply(const std::vector<int>& slice,
     for (const Candidate& c : crew_[s]) {
       auto& mine = schedule_[c.volunteer];
       mine.erase(std::find(mine.begin(), mine.end(), s));
+      Touch(c.volunteer);
     }
     crew_[s] = std::move(crews[i]);
-    for (const Candidate& c : crew_[s]) schedule_[c.volunteer].push_back(s);
+    for (const Candidate& c : crew_[s]) {
+      schedule_[c.volunteer].push_back(s);
+      Touch(c.volunteer);
+    }
   }
 }
 
+void SliceSearch::Reset(const std::vector<std::pair<int, int>>& pairs) {
+  for (auto& crew : crew_) crew.clear();
+  for (auto& mine : schedule_) mine.clear();
+  coverage_ = cost_ = 0;
+  for (auto [s, v] : pairs) Join(s, *pool_.Find(v, s));
+  std::fill(solved_at_.begin(), solved_at_.end(), 0);
+}
+
 bool SliceSearch::Sweep() {
+  if (pool_.size() != pool_size_) {
+    pool_size_ = pool_.size();
+    std::fill(solved_at_.begin(), solved_at_.end(), 0);
+  }
   bool improved = false;
-  for (const auto& slice : slices_) {
-    if (SolveSlice(slice)) improved = true;
+  for (std::size_t i = 0; i < slices_.size(); ++i) {
+    // A slice whose volunteers are all as they were when it was solved would come out the same.
+    if (solved_at_[i] > 0 && !Dirty(i)) continue;
+    if (SolveSlice(slices_[i])) improved = true;
+    solved_at_[i] = ++clock_;
   }
   return improved;
 }

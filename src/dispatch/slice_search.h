@@ -21,6 +21,9 @@ class SliceSearch {
  public:
   SliceSearch(const Model& model, const CandidatePool& pool);
 
+  // Replaces the plan by `pairs` (shift, volunteer). REQUIRES: a feasible plan whose pairs are
+  // all in the pool.
+  void Reset(const std::vector<std::pair<int, int>>& pairs);
   // Re-solves the neighbourhood of every start time once, in time order. Returns whether the plan
   // improved.
   bool Sweep();
@@ -42,10 +45,15 @@ class SliceSearch {
   std::int64_t cost() const { return cost_; }
   // Returns the volunteers assigned to shift s (ascending) and their costs.
   const std::vector<Candidate>& Crew(int s) const { return crew_[s]; }
+  // Returns every volunteer's shifts, in no particular order.
+  const std::vector<std::vector<int>>& Schedules() const { return schedule_; }
   // Returns the plan as (shift index, volunteer index) pairs, by shift then volunteer.
   std::vector<std::pair<int, int>> Pairs() const;
 
  private:
+  // Returns whether some volunteer offered to a shift of slice `i` changed since it was solved.
+  bool Dirty(std::size_t i) const;
+  void Touch(int v) { changed_at_[v] = ++clock_; }
   // Returns whether v can take s once its shifts in the current neighbourhood are released.
   bool Fits(int v, int s) const;
   // Re-solves the shifts of one neighbourhood; returns whether the plan improved.
@@ -63,10 +71,11 @@ class SliceSearch {
   // Returns the shifts v must leave for s to fit (overlapping ones, and at most one more of the
   // same day when the cap requires), or false when leaving them would not make room.
   bool Blockers(int v, int s, std::vector<int>* leave) const;
-  std::optional<Chain> BestChain(int s) const;
+  // Chain searches stop once `*work` (candidates examined) runs out.
+  std::optional<Chain> BestChain(int s, std::int64_t* work) const;
   // Returns a chain of any length where each volunteer joins a shift and leaves the one shift
   // blocking it, until one fits freely: (shift joined, volunteer) steps from s on, or nothing.
-  std::vector<std::pair<int, Candidate>> AugmentingPath(int s) const;
+  std::vector<std::pair<int, Candidate>> AugmentingPath(int s, std::int64_t* work) const;
   // Re-assigns the bundles of calendar day `day`; returns whether the cost fell.
   bool ExchangeDay(std::int64_t day);
   // Returns the cost of v working all of `bundle` (shifts of one day), or -1 when v may not:
@@ -82,6 +91,13 @@ class SliceSearch {
   std::vector<std::vector<Candidate>> crew_;  // per shift: its volunteers, ascending
   std::vector<char> in_slice_;              // per shift, scratch
   std::vector<int> node_of_;                // per volunteer, scratch: flow node or -1
+  // Change tracking, so that sweeps skip neighbourhoods nothing has touched: a counter of
+  // changes, when each volunteer's shifts last changed, when each slice was last solved, and
+  // the pool size then (a grown pool offers new pairs everywhere).
+  std::int64_t clock_ = 1;
+  std::vector<std::int64_t> changed_at_;
+  std::vector<std::int64_t> solved_at_;
+  std::int64_t pool_size_ = -1;
   std::int64_t coverage_ = 0;
   std::int64_t cost_ = 0;
 };

@@ -1,0 +1,141 @@
+// General instances (overlapping shifts of different lengths, binding caps): the search with its
+// Lagrangian bounds against exhaustive search and the integer program on random instances.
+#include <gtest/gtest.h>
+
+#include "dispatch/engine.h"
+#include "dispatch/general_solver.h"
+#include "dispatch/oracle.h"
+#include "dispatch/random_instance.h"
+#include "dispatch/spatial.h"
+
+namespace muster::dispatch {
+namespace {
+
+using testing::RandomInstanceJson;
+using testing::RandomSpec;
+
+Instance Parse(const std::string& json) {
+  Result<Instance> r = ParseInstance(json);
+  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  return std::move(r).value();
+}
+
+// Runs the bounded path alone and returns it as a plan (ids, totals, explanations).
+Plan SolveBoundedPlan(const Instance& in) {
+  Model model(in);
+  VolunteerGrid homes(in);
+  Solution solution = SolveBounded(model, homes, nullptr);
+  Plan plan;
+  plan.method = solution.method;
+  plan.bound = solution.bound;
+  std::vector<std::int64_t> filled(in.shifts.size(), 0);
+  for (auto [s, v] : solution.pairs) {
+    plan.assignments.push_back({in.shifts[s].id, in.volunteers[v].id});
+    plan.coverage += in.shifts[s].priority;
+    plan.cost += model.Cost(v, s);
+    ++filled[s];
+  }
+  for (std::size_t s = 0; s < in.shifts.size(); ++s) {
+    if (filled[s] < in.shifts[s].headcount) {
+      plan.unfilled.push_back({in.shifts[s].id, in.shifts[s].headcount - filled[s], "all_used", "x"});
+    }
+  }
+  return plan;
+}
+
+// The bound must hold for the optimum: no more coverage, and (the optimum covering at least as
+// much as the plan) no lower cost.
+void ExpectBoundHolds(const Plan& plan, std::int64_t best_coverage, std::int64_t best_cost) {
+  ASSERT_TRUE(plan.bound.has_value());
+  EXPECT_LE(plan.coverage, best_coverage);
+  EXPECT_GE(plan.bound->coverage, best_coverage);
+  EXPECT_LE(plan.bound->cost, best_cost);
+  if (plan.coverage == best_coverage) {
+    EXPECT_GE(plan.cost, best_cost);
+  }
+}
+
+RandomSpec General(int volunteers, int shifts) {
+  RandomSpec spec;
+  spec.aligned = false;
+  spec.volunteers = volunteers;
+  spec.shifts = shifts;
+  spec.cap_hours_min = 2;
+  spec.cap_hours_max = 10;
+  return spec;
+}
+
+TEST(GeneralBounded, BoundHoldsAgainstExhaustiveSearch) {
+  int compared = 0;
+  for (std::uint64_t seed = 1; compared < 60 && seed < 3000; ++seed) {
+    RandomSpec spec = General(2 + int(seed % 4), 2 + int(seed % 5));
+    spec.max_headcount = 2;
+    Instance in = Parse(RandomInstanceJson(seed, spec));
+    int pairs = 0;
+    for (int s = 0; s < int(in.shifts.size()); ++s) {
+      for (int v = 0; v < int(in.volunteers.size()); ++v) pairs += oracle::Eligible(in, v, s);
+    }
+    if (pairs > 18) continue;
+    ++compared;
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    Plan plan = SolveBoundedPlan(in);
+    oracle::Optimum best = oracle::Exhaustive(in);
+    EXPECT_EQ(oracle::CheckPlan(in, plan), "");
+    ExpectBoundHolds(plan, best.coverage, best.cost);
+  }
+  EXPECT_EQ(compared, 60);
+}
+
+TEST(GeneralBounded, BoundHoldsAgainstTheIntegerProgram) {
+  // Small enough for the integer program to prove its optimum; the search's bound must hold
+  // against it, and the search must come close.
+  int exact = 0;
+  for (std::uint64_t seed = 4000; seed < 4030; ++seed) {
+    RandomSpec spec = General(12 + int(seed % 10), 6 + int(seed % 6));
+    Instance in = Parse(RandomInstanceJson(seed, spec));
+    Plan best = Solve(in);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    EXPECT_EQ(oracle::CheckPlan(in, best), "");
+    if (best.method != "exact_small") continue;
+    ++exact;
+    Plan plan = SolveBoundedPlan(in);
+    EXPECT_EQ(oracle::CheckPlan(in, plan), "");
+    ExpectBoundHolds(plan, best.coverage, best.cost);
+    EXPECT_GE(double(plan.coverage), 0.9 * double(best.coverage));
+  }
+  EXPECT_GE(exact, 25);
+}
+
+TEST(GeneralBounded, MediumPlansAreFeasibleWithinTheirBound) {
+  for (std::uint64_t seed = 5000; seed < 5004; ++seed) {
+    RandomSpec spec = General(300, 80);
+    spec.max_headcount = 5;
+    spec.days = 2;
+    Instance in = Parse(RandomInstanceJson(seed, spec));
+    Plan plan = Solve(in);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    EXPECT_EQ(oracle::CheckPlan(in, plan), "");
+    ASSERT_TRUE(plan.bound.has_value());
+    EXPECT_LE(plan.coverage, plan.bound->coverage);
+    EXPECT_GE(plan.cost, plan.bound->cost);
+    if (plan.method == "bounded") {
+      EXPECT_GE(double(plan.coverage), (1 - kTargetGap) * double(plan.bound->coverage));
+      EXPECT_LE(double(plan.cost), (1 + kTargetGap) * double(plan.bound->cost));
+    } else {
+      EXPECT_EQ(plan.method, "heuristic_bounded");
+    }
+  }
+}
+
+TEST(GeneralBounded, SamePlanEveryRun) {
+  RandomSpec spec = General(200, 60);
+  spec.max_headcount = 5;
+  Instance in = Parse(RandomInstanceJson(91, spec));
+  Plan a = Solve(in), b = Solve(in);
+  EXPECT_EQ(a.assignments, b.assignments);
+  EXPECT_EQ(a.bound, b.bound);
+  EXPECT_EQ(a.method, b.method);
+}
+
+}  // namespace
+}  // namespace muster::dispatch

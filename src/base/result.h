@@ -69,10 +69,11 @@ inline Status Ok() { return Status(); }
 }  // namespace muster
 
 // Evaluates `expr` (a Result or Status); returns its error from the enclosing function on failure.
-#define MUSTER_TRY(expr)                          \
+#define MUSTER_TRY(expr) MUSTER_TRY_IMPL(MUSTER_CONCAT(muster_try_, __COUNTER__), expr)
+#define MUSTER_TRY_IMPL(tmp, expr)                \
   do {                                            \
-    auto muster_try_ = (expr);                    \
-    if (!muster_try_.ok()) return std::move(muster_try_).error(); \
+    auto tmp = (expr);                            \
+    if (!tmp.ok()) return std::move(tmp).error(); \
   } while (0)
 
 #define MUSTER_CONCAT_INNER(a, b) a##b
@@ -80,7 +81,7 @@ inline Status Ok() { return Status(); }
 
 // Declares `lhs` from the value of `expr` (a Result<T>), or returns its error.
 //   MUSTER_ASSIGN(auto id, repo.Insert(x));
-#define MUSTER_ASSIGN(lhs, expr) MUSTER_ASSIGN_IMPL(MUSTER_CONCAT(muster_r_, __LINE__), lhs, expr)
+#define MUSTER_ASSIGN(lhs, expr) MUSTER_ASSIGN_IMPL(MUSTER_CONCAT(muster_r_, __COUNTER__), lhs, expr)
 #define MUSTER_ASSIGN_IMPL(tmp, lhs, expr)               \
   auto tmp = (expr);                                     \
   if (!tmp.ok()) return std::move(tmp).error();          \

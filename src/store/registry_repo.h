@@ -26,10 +26,10 @@ struct SealedIdNumber {
 
 // Filters for listing members; unset fields do not filter.
 struct MemberFilter {
-  std::optional<UnitId> unit_id;
-  std::optional<BranchId> branch_id;
-  std::optional<DepartmentId> department_id;
-  std::optional<MemberId> member_id;
+  std::optional<UnitId> unit_id = std::nullopt;
+  std::optional<BranchId> branch_id = std::nullopt;
+  std::optional<DepartmentId> department_id = std::nullopt;
+  std::optional<MemberId> member_id = std::nullopt;
   bool none = false;  // matches no member (a role that sees none)
 };
 

@@ -191,7 +191,7 @@ TEST_P(ImportTest, ExportWithPersonalDataImportsBackIdentically) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImportTest,
                          ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
-                         [](const auto& info) { return muster::testing::BackendName(info.param); });
+                         [](const auto& param_info) { return muster::testing::BackendName(param_info.param); });
 
 // The database file and its write-ahead log hold no resident ID number in clear.
 TEST(ImportAtRest, SqliteFilesHoldNoClearIdNumber) {

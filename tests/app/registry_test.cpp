@@ -193,7 +193,7 @@ TEST_P(RegistryTest, ActivityNeedsThePairingOnItsDate) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, RegistryTest,
                          ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
-                         [](const auto& info) { return muster::testing::BackendName(info.param); });
+                         [](const auto& param_info) { return muster::testing::BackendName(param_info.param); });
 
 }  // namespace
 }  // namespace muster::app

@@ -172,7 +172,7 @@ TEST_P(RegistryRepoTest, MembersKeepSkillsAndSealedIdsOnly) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, RegistryRepoTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const auto& info) { return muster::testing::BackendName(info.param); });
+                         [](const auto& param_info) { return muster::testing::BackendName(param_info.param); });
 
 }  // namespace
 }  // namespace muster::store

@@ -232,7 +232,7 @@ TEST_P(StoreContract, SyntaxErrorIsInternalNotRetried) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const auto& info) { return BackendName(info.param); });
+                         [](const auto& param_info) { return BackendName(param_info.param); });
 
 }  // namespace
 }  // namespace muster::store

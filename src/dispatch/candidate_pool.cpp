@@ -146,8 +146,8 @@ void CandidatePool::AddNearest(const std::vector<std::int64_t>& more) {
   }
 }
 
-void CandidatePool::WithinAtSite(const std::vector<int>& shifts,
-                                 const std::vector<std::int64_t>& reach,
+void CandidatePool::WithinAtSite(const std::vector<int>& shifts, std::vector<std::int64_t>& reach,
+                                 std::int64_t limit,
                                  std::vector<std::vector<Candidate>>& out) const {
   const std::int64_t other = model_.instance().penalties.other_unit;
   std::int64_t widest = -1;  // metres: non-paired pairs farther than this cost too much
@@ -176,12 +176,25 @@ void CandidatePool::WithinAtSite(const std::vector<int>& shifts,
       [&](double bound) {
         return widest != kEverything && bound >= static_cast<double>(widest) + 1;
       });
+  // Each shift belongs to one site group, so writing its reach here is race-free.
+  for (std::size_t i = 0; i < shifts.size(); ++i) {
+    auto& found = out[i];
+    if (std::int64_t(found.size()) <= limit) continue;
+    std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) {
+      return a.cost != b.cost ? a.cost < b.cost : a.volunteer < b.volunteer;
+    });
+    std::size_t keep = std::size_t(limit);
+    // Pairs tied with the first one left out go too: the reach is strict.
+    while (keep > 0 && found[keep - 1].cost == found[keep].cost) --keep;
+    reach[shifts[i]] = found[keep].cost;
+    found.resize(keep);
+  }
 }
 
-std::int64_t CandidatePool::AddWithin(const std::vector<std::int64_t>& reach) {
+std::int64_t CandidatePool::AddWithin(std::vector<std::int64_t>& reach, std::int64_t limit) {
   std::int64_t added =
       SearchSites([&](const std::vector<int>& shifts, std::vector<std::vector<Candidate>>& out) {
-        WithinAtSite(shifts, reach, out);
+        WithinAtSite(shifts, reach, limit, out);
       });
   for (int s = 0; s < model_.shift_count(); ++s) {
     if (reach[s] == kEverything) complete_[s] = 1;

@@ -33,8 +33,10 @@ class CandidatePool {
   // Adds, for each shift s, its more[s] cheapest usable volunteers not yet in the pool.
   void AddNearest(const std::vector<std::int64_t>& more);
   // Adds every usable pair (v, s) with c(v, s) < reach[s] not yet in the pool (reach[s] <= 0
-  // skips s; kEverything takes all its pairs). Returns how many pairs were added.
-  std::int64_t AddWithin(const std::vector<std::int64_t>& reach);
+  // skips s; kEverything takes all its pairs), but at most `limit` per shift, the cheapest: where
+  // more were found, lowers reach[s] to the cost of the cheapest pair left out, so that on return
+  // the pool holds every usable pair with c(v, s) < reach[s]. Returns how many pairs were added.
+  std::int64_t AddWithin(std::vector<std::int64_t>& reach, std::int64_t limit = kEverything);
   // Adds the (shift, volunteer) `pairs` not yet in the pool. REQUIRES: every pair usable.
   void AddPairs(const std::vector<std::pair<int, int>>& pairs);
   // Returns the candidates of shift s, sorted by volunteer.
@@ -49,8 +51,8 @@ class CandidatePool {
  private:
   void NearestAtSite(const std::vector<int>& shifts, const std::vector<std::int64_t>& more,
                      std::vector<std::vector<Candidate>>& out) const;
-  void WithinAtSite(const std::vector<int>& shifts, const std::vector<std::int64_t>& reach,
-                    std::vector<std::vector<Candidate>>& out) const;
+  void WithinAtSite(const std::vector<int>& shifts, std::vector<std::int64_t>& reach,
+                    std::int64_t limit, std::vector<std::vector<Candidate>>& out) const;
   // Runs `search(group, out)` for every site group on two threads and merges the results.
   template <typename Search>
   std::int64_t SearchSites(Search search);

@@ -11,10 +11,11 @@
 namespace muster::dispatch {
 namespace {
 
-constexpr int kRounds = 3;                // pricing rounds, each after a run of subgradient steps
+constexpr int kRounds = 4;                // pricing rounds, each after a run of subgradient steps
 constexpr int kStepsPerRound = 150;
 constexpr int kPatience = 8;              // steps without progress before the step shrinks
 constexpr std::size_t kChunks = 64;       // volunteers are evaluated in this many slices
+constexpr std::int64_t kAddPerRound = 64; // pairs a shift may gain per pricing round
 constexpr std::int64_t kNoBound = std::numeric_limits<std::int64_t>::min();
 
 // A pair seen from its volunteer's side.
@@ -184,11 +185,16 @@ std::int64_t CostDual::Run(const ProgressFn& progress) {
     std::vector<std::int64_t> prices = Ascend(nu, &best);
     // Every pair cheaper than its shift's price joins the pool, so the evaluation at these prices
     // covers every pair of the instance that could count.
+    // At most a few pairs per place join per round; where more would, the shift's price is cut
+    // to the cheapest pair left out, which keeps the evaluation valid.
     std::vector<std::int64_t> reach(prices.size(), 0);
     for (int s = 0; s < model_.shift_count(); ++s) reach[s] = fillable_[s] ? prices[s] : 0;
-    std::int64_t added = pool_.AddWithin(reach);
+    std::int64_t added = pool_.AddWithin(reach, kAddPerRound);
     if (added > 0) {
       IndexPool();
+      for (int s = 0; s < model_.shift_count(); ++s) {
+        if (fillable_[s]) prices[s] = std::min(prices[s], reach[s]);
+      }
       best = Evaluate(prices).bound;
     }
     certified = std::max(certified, best);

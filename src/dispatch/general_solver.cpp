@@ -25,8 +25,6 @@ constexpr std::int64_t kNearestPerPlace = 3;
 constexpr std::int64_t kNearestExtra = 6;
 constexpr int kMaxSweeps = 12;
 constexpr int kImproveRounds = 4;
-// Short shifts are offered twice as many volunteers in each of this many rounds.
-constexpr int kGrowRounds = 3;
 
 std::int64_t CountUsablePairs(const Model& model, const CandidatePool& pool) {
   std::int64_t pairs = 0;
@@ -52,25 +50,6 @@ void Say(const ProgressFn& progress, const std::string& line) {
   if (progress) progress(line);
 }
 
-// Offers the shifts the plan leaves short more volunteers, nearest first, in growing rounds,
-// and searches again after each.
-void GrowShortShifts(const Model& model, CandidatePool& pool, SliceSearch& search) {
-  for (int round = 0; round < kGrowRounds; ++round) {
-    std::vector<std::int64_t> more(model.shift_count(), 0);
-    bool any = false;
-    for (int s = 0; s < model.shift_count(); ++s) {
-      if (std::int64_t(search.Crew(s).size()) < model.instance().shifts[s].headcount &&
-          !pool.Complete(s)) {
-        more[s] = std::max<std::int64_t>(16, std::int64_t(pool.Of(s).size()));
-        any = true;
-      }
-    }
-    if (!any) return;
-    pool.AddNearest(more);
-    Improve(search, false);
-  }
-}
-
 }  // namespace
 
 Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const ProgressFn& progress) {
@@ -85,11 +64,6 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
   Say(progress, "slice search: coverage " + std::to_string(search->coverage()) + ", cost " +
                     std::to_string(search->cost()) + " after " + std::to_string(sweeps) +
                     " sweeps on " + std::to_string(pool.size()) + " pairs");
-  GrowShortShifts(model, pool, *search);
-  Say(progress, "short shifts offered more volunteers: coverage " +
-                    std::to_string(search->coverage()) + ", cost " +
-                    std::to_string(search->cost()) + " on " + std::to_string(pool.size()) +
-                    " pairs");
   ShiftTimes times(model);
   CoverageLp lp = CoverageBound(model, times, search->Schedules(), search->coverage(), progress);
   // The LP knows which mix of schedules reaches most coverage; its rounding, improved by the

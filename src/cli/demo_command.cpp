@@ -5,7 +5,10 @@
 
 #include "app/demo_city.h"
 #include "app/registry_import.h"
+#include "app/accounts.h"
 #include "cli/context.h"
+#include "cli/serve_command.h"
+#include "crypto/keyring.h"
 #include "store/registry_repo.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -47,11 +50,15 @@ Status CheckReplaceable(const std::string& path) {
 int RunDemo(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
   for (const auto& a : argv) {
     if (a == "--help" || a == "-h") {
-      out << "usage: muster demo [--db PATH] [--members N] [--seed N]\n"
+      out << "usage: muster demo [--db PATH] [--listen HOST:PORT] [--members N] [--seed N] [--no-serve]\n"
              "Builds a synthetic city of the source's shape (10 districts and a cooperation\n"
              "zone, 74 streets and 4 towns, 701 communities with sites, 68 units with their\n"
              "departments, 702 branches, 30,000 members, the pairings) into its own SQLite\n"
              "database, rebuilt from scratch on every run. It is labelled as synthetic.\n"
+             "Then it creates the account `admin` (city administrator) with a fresh random\n"
+             "password, prints it, and serves the city like `muster serve`.\n"
+             "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
+             "  --no-serve     build the city and stop\n"
              "  --db PATH      demo database (default ./muster-demo.db; never a real one)\n"
              "  --members N    number of members (default 30000)\n"
              "  --seed N       another seed gives another city of the same shape\n";
@@ -59,7 +66,7 @@ int RunDemo(const std::vector<std::string>& argv, std::ostream& out, std::ostrea
     }
   }
   Args args;
-  args.Option("db").Option("members").Option("seed");
+  args.Option("db").Option("members").Option("seed").Option("listen").Flag("no-serve");
   if (Status s = args.Parse(argv); !s.ok()) return Fail(err, s.error());
   std::string path = args.GetOr("db", "muster-demo.db");
   app::CityShape shape;
@@ -92,7 +99,15 @@ int RunDemo(const std::vector<std::string>& argv, std::ostream& out, std::ostrea
   out << "demo city built in " << path << " (" << kDemoLabel << ")\n";
   for (const auto& t : report->tables) out << "  " << t.table << ": " << t.created << "\n";
   out << "in " << static_cast<int>(seconds * 10) / 10.0 << " s\n";
-  return 0;
+  if (args.Has("no-serve")) return 0;
+  std::string password = crypto::Base64Url(crypto::RandomBytes(12));
+  app::Accounts accounts(*(*ctx)->store, (*ctx)->clock);
+  auto admin = accounts.AddUser(app::Actor::System("demo"),
+                                {"admin", password, app::Role::kCityAdmin, std::nullopt});
+  if (!admin.ok()) return Fail(err, admin.error());
+  out << "sign in as admin with the password " << password << " (shown once)\n";
+  ctx->reset();  // the server opens the database itself
+  return RunServe({"--db", path, "--listen", args.GetOr("listen", "127.0.0.1:8080")}, out, err);
 }
 
 }  // namespace muster::cli

@@ -2,6 +2,8 @@
 // nothing, and a walk of every route with every role.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -340,6 +342,28 @@ TEST_F(ApiTest, EveryRouteWithEveryRole) {
       }
     }
   }
+}
+
+// docs/openapi.json describes exactly the routes the server has.
+TEST_F(ApiTest, OpenApiDocumentListsEveryRouteAndNoOther) {
+  std::ifstream in("docs/openapi.json");
+  ASSERT_TRUE(in) << "run from the source folder";
+  json doc = json::parse(in, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  std::set<std::string> documented, served;
+  for (const auto& [path, operations] : doc["paths"].items()) {
+    for (const auto& [method, operation] : operations.items()) {
+      std::string upper = method;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      documented.insert(upper + " " + path);
+      EXPECT_TRUE(operation.contains("responses")) << path;
+    }
+  }
+  for (const http::RouteInfo& route : router_.Routes()) {
+    served.insert(std::string(http::MethodName(route.method)) + " " + route.pattern);
+  }
+  EXPECT_EQ(documented, served);
 }
 
 }  // namespace

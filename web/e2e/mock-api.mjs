@@ -124,7 +124,7 @@ export function buildFixtures() {
     { unit_id: 4, unit_name: '市乡村振兴和协作交流局', routed: 4, filled_by_own: 1, median_minutes_to_fill: 300, person_times: 9, members: 40, members_served: 7 },
     { unit_id: 6, unit_name: '市投资控股公司', routed: 3, filled_by_own: 0, median_minutes_to_fill: null, person_times: 0, members: 120, members_served: 0 },
   ]
-  return { today, districts, streets, communities, sites, units, departments, branches, members, pairings, shifts, requests, byDay, byUnit, byBranch, supervision, mode: { mode: 'emergency', since: at(-10, 22), reason: '“0107”疫情防控' }, signups: [], nextId: 1000 }
+  return { today, districts, streets, communities, sites, units, departments, branches, members, pairings, shifts, requests, byDay, byUnit, byBranch, supervision, mode: { mode: 'emergency', since: at(-10, 22), reason: '“0107”疫情防控' }, signups: [], activities: [{ id: 900, community_id: 12, department_id: 102, task: 'visits', date: addDays(today, -3), member_ids: [101, 102, 103], summary: '走访慰问新兴社区困难党员 6 户' }, { id: 901, community_id: 11, department_id: 101, task: 'joint_building', date: addDays(today, -9), member_ids: [105], summary: '与黄贝岭社区党委开展结对共建' }], nextId: 1000 }
 }
 
 const ACCOUNTS = {
@@ -275,6 +275,7 @@ export function startMockApi(port = 0) {
         case '/api/v1/stats/by-street': return send(res, 200, list([{ street_id: 1, street_name: '黄贝街道', person_times: 34, units: 2, hours: 120 }]))
         case '/api/v1/stats/by-community': return send(res, 200, list([{ community_id: 11, community_name: '黄贝岭社区', person_times: 12, units: 1, hours: 48 }]))
         case '/api/v1/supervision': return send(res, 200, list(state.supervision))
+        case '/api/v1/activities': return send(res, 200, list(scoped(state.activities, 'community_id', q.community_id)))
         default: break
       }
       const code = /^\/api\/v1\/sites\/(\d+)\/checkin-code(\.svg)?$/.exec(path)
@@ -297,6 +298,14 @@ export function startMockApi(port = 0) {
       const m = { id: ++state.nextId, ...body, phone: `${String(body.phone).slice(0, 3)}****${String(body.phone).slice(-4)}` }
       state.members.push(m)
       return send(res, 201, m)
+    }
+    const reveal = /^\/api\/v1\/members\/(\d+)\/reveal$/.exec(path)
+    if (method === 'POST' && reveal) return send(res, 200, { id: Number(reveal[1]), phone: '13812345678', id_number: '11010519491231002X' })
+    if (method === 'POST' && path === '/api/v1/activities') {
+      if (!body.summary) return fail(res, 422, 'validation_failed', 'summary: 1-500 characters', 'summary')
+      const row = { id: ++state.nextId, ...body }
+      state.activities.push(row)
+      return send(res, 201, row)
     }
     if (method === 'POST' && path === '/api/v1/members/import') {
       return send(res, 200, { imported: 0, rejected: [{ row: 3, field: 'phone', message: 'not a mainland mobile number' }, { row: 7, field: 'id_number', message: 'check character does not match' }, { row: 9, field: 'branch', message: 'no such branch in this unit' }] })

@@ -200,6 +200,19 @@ if (process.env.MUSTER_BINARY === undefined) {
       await page.close()
     })
 
+    it('shows a member\'s full details on request, saying the look is recorded', async () => {
+      const { page, watch } = await freshPage()
+      await login(page, target.url, { username: 'unit', password: 'any' })
+      await page.goto(`${target.url}/registry/members`)
+      await settle(page)
+      await page.locator('[data-test=reveal-101]').click()
+      const dialog = page.locator('.el-dialog', { hasText: '13812345678' })
+      await dialog.waitFor()
+      assert.match(await dialog.innerText(), /审计日志/)
+      watch.assertClean('reveal')
+      await page.close()
+    })
+
     it('lets a volunteer sign up on a phone-sized screen', async () => {
       const phone = await launchBrowser({ viewport: { width: 390, height: 844 }, isMobile: true, deviceScaleFactor: 2 })
       try {

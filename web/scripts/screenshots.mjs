@@ -41,6 +41,7 @@ const PAGES = [
   { name: 'supervision', role: 'city_admin', path: '/supervision' },
   { name: 'users', role: 'city_admin', path: '/admin/users' },
   { name: 'unit-home', role: 'unit_admin', path: '/unit' },
+  { name: 'activities', role: 'unit_admin', path: '/activities' },
   { name: 'dispatch', role: 'unit_admin', path: '/dispatch', action: async (page) => { await page.locator('[data-test=make-plan]').click(); await page.locator('[data-test=commit-plan]').waitFor({ timeout: 10000 }).catch(() => {}) } },
   { name: 'batches', role: 'unit_admin', path: '/batches' },
   { name: 'funds', role: 'city_admin', path: '/funds' },

@@ -32,6 +32,7 @@ export const NAV_ITEMS = [
   { name: 'members', label: 'nav.members', icon: 'User', roles: ['city_admin', 'unit_admin', 'branch_secretary'] },
   { name: 'pairings', label: 'nav.pairings', icon: 'Connection', roles: ['city_admin', 'unit_admin', 'street_coordinator', 'community_coordinator'] },
   { name: 'import', label: 'nav.import', icon: 'Upload', roles: ['city_admin', 'unit_admin'] },
+  { name: 'activities', label: 'nav.activities', icon: 'Notebook', roles: ['unit_admin', 'city_admin', 'street_coordinator', 'community_coordinator'] },
   { name: 'dispatch', label: 'nav.dispatch', icon: 'Guide', roles: ['unit_admin', 'city_admin'] },
   { name: 'batches', label: 'nav.batches', icon: 'Van', roles: ['unit_admin', 'city_admin'] },
   { name: 'funds', label: 'nav.funds', icon: 'Wallet', roles: ['city_admin', 'unit_admin'] },

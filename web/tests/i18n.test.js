@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ROLES, NAV_ITEMS } from '../src/roles.js'
-import { TASKS, SITE_KINDS } from '../src/utils/domain.js'
+import { TASKS, SITE_KINDS, STANDING_TASKS } from '../src/utils/domain.js'
 import { ERROR_CODES } from '../src/api/client.js'
 import { pickLocale } from '../src/i18n/locale.js'
 
@@ -73,6 +73,7 @@ describe('locales', () => {
       ...NAV_ITEMS.map((i) => i.label),
       ...TASKS.map((x) => `tasks.${x}`),
       ...SITE_KINDS.map((x) => `siteKinds.${x}`),
+      ...STANDING_TASKS.map((x) => `standingTasks.${x}`),
       ...Object.keys(ERROR_CODES).map((c) => `errors.${c}`),
       'errors.network', 'errors.unknown', 'errors.rate_limited_wait', 'errors.bad_answer',
       ...['routine', 'emergency'].map((m) => `mode.${m}`),

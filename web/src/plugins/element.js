@@ -5,7 +5,7 @@ import {
 import {
   ArrowDown, Bell, Calendar, CirclePlus, Clock, Connection, DataLine, Download, Flag, Key, Location,
   MapLocation, Menu, OfficeBuilding, Place, Plus, Refresh, School, Upload, User, View, Warning, SwitchButton,
-  Iphone, Printer, CopyDocument, Check, Close, Guide, Van, Wallet,
+  Iphone, Printer, CopyDocument, Check, Close, Guide, Van, Wallet, Notebook,
 } from '@element-plus/icons-vue'
 
 const components = [
@@ -15,7 +15,7 @@ const components = [
 export const icons = {
   ArrowDown, Bell, Calendar, CirclePlus, Clock, Connection, DataLine, Download, Flag, Key, Location,
   MapLocation, Menu, OfficeBuilding, Place, Plus, Refresh, School, Upload, User, View, Warning, SwitchButton,
-  Iphone, Printer, CopyDocument, Check, Close, Guide, Van, Wallet,
+  Iphone, Printer, CopyDocument, Check, Close, Guide, Van, Wallet, Notebook,
 }
 
 export function registerElement(app) {

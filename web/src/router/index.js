@@ -28,6 +28,7 @@ export const routes = [
   { path: '/registry/members', name: 'members', component: () => import('../views/registry/MembersView.vue'), meta: { title: 'nav.members', roles: [...CITY, ...UNIT, 'branch_secretary'] } },
   { path: '/registry/pairings', name: 'pairings', component: () => import('../views/registry/PairingsView.vue'), meta: { title: 'nav.pairings', roles: [...CITY, ...UNIT, ...AREA] } },
   { path: '/registry/import', name: 'import', component: () => import('../views/registry/ImportView.vue'), meta: { title: 'nav.import', roles: [...CITY, ...UNIT] } },
+  { path: '/activities', name: 'activities', component: () => import('../views/unit/ActivitiesView.vue'), meta: { title: 'nav.activities', roles: [...UNIT, ...CITY, ...AREA] } },
   { path: '/dispatch', name: 'dispatch', component: () => import('../views/unit/DispatchView.vue'), meta: { title: 'nav.dispatch', roles: [...UNIT, ...CITY] } },
   { path: '/batches', name: 'batches', component: () => import('../views/unit/BatchesView.vue'), meta: { title: 'nav.batches', roles: [...UNIT, ...CITY] } },
   { path: '/funds', name: 'funds', component: () => import('../views/city/FundsView.vue'), meta: { title: 'nav.funds', roles: [...CITY, ...UNIT] } },

@@ -12,6 +12,9 @@ namespace {
 using Digraph = lemon::SmartDigraph;
 using Simplex = lemon::NetworkSimplex<Digraph, std::int64_t, std::int64_t>;
 
+// Each bundle is offered to its owner and at most this many other volunteers, the cheapest.
+constexpr std::size_t kTakersPerBundle = 24;
+
 bool Overlap(const Shift& a, const Shift& b) {
   return a.starts_at < b.ends_at && b.starts_at < a.ends_at;
 }
@@ -65,12 +68,20 @@ bool SliceSearch::ExchangeDay(std::int64_t day) {
     int base = *std::min_element(bundles[b].begin(), bundles[b].end(), [&](int x, int y) {
       return pool_.Of(x).size() < pool_.Of(y).size();
     });
+    std::vector<Arc> mine;
     for (const Candidate& c : pool_.Of(base)) {
       std::int64_t cost = BundleCost(c.volunteer, bundles[b]);
-      if (cost < 0) continue;
-      arcs.push_back({c.volunteer, int(b), cost});
-      widest = std::max(widest, cost);
+      if (cost >= 0) mine.push_back({c.volunteer, int(b), cost});
     }
+    // The cheapest takers and the owner suffice for a good exchange and keep the flow small.
+    std::sort(mine.begin(), mine.end(), [&](const Arc& x, const Arc& y) {
+      bool x_owns = x.volunteer == owners[b], y_owns = y.volunteer == owners[b];
+      if (x_owns != y_owns) return x_owns;
+      return x.cost != y.cost ? x.cost < y.cost : x.volunteer < y.volunteer;
+    });
+    if (mine.size() > kTakersPerBundle) mine.resize(kTakersPerBundle);
+    for (const Arc& a : mine) widest = std::max(widest, a.cost);
+    arcs.insert(arcs.end(), mine.begin(), mine.end());
   }
   const std::int64_t n = std::int64_t(bundles.size());
   long double weight = static_cast<long double>(widest) * (n + 1) + 1;

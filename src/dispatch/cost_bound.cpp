@@ -11,11 +11,12 @@
 namespace muster::dispatch {
 namespace {
 
-constexpr int kRounds = 4;                // pricing rounds, each after a run of subgradient steps
+constexpr int kRounds = 6;                // pricing rounds, each after a run of subgradient steps
 constexpr int kStepsPerRound = 150;
 constexpr int kPatience = 8;              // steps without progress before the step shrinks
 constexpr std::size_t kChunks = 64;       // volunteers are evaluated in this many slices
 constexpr std::int64_t kAddPerRound = 64; // pairs a shift may gain per pricing round
+constexpr double kStall = 2e-3;           // a round raising the bound less than this ends it
 constexpr std::int64_t kNoBound = std::numeric_limits<std::int64_t>::min();
 
 // A pair seen from its volunteer's side.
@@ -178,7 +179,7 @@ std::vector<std::int64_t> CostDual::Ascend(std::vector<double> nu, std::int64_t*
 }
 
 std::int64_t CostDual::Run(const ProgressFn& progress) {
-  std::int64_t certified = kNoBound;
+  std::int64_t certified = kNoBound, previous = kNoBound;
   std::vector<double> nu = WarmStart();
   for (int round = 1; round <= kRounds; ++round) {
     std::int64_t best = kNoBound;
@@ -202,7 +203,10 @@ std::int64_t CostDual::Run(const ProgressFn& progress) {
       progress("cost bound round " + std::to_string(round) + ": " + std::to_string(certified) +
                ", " + std::to_string(added) + " pairs priced in");
     }
-    if (added == 0 || certified >= plan_.cost()) break;
+    // Stop when pricing found nothing, the plan is proven, or the bound has stopped moving.
+    bool stalled = double(certified - previous) < kStall * double(std::max<std::int64_t>(certified, 1));
+    if (added == 0 || certified >= plan_.cost() || (round > 1 && stalled)) break;
+    previous = certified;
     nu.assign(prices.begin(), prices.end());
   }
   return std::max<std::int64_t>(certified, 0);

@@ -25,6 +25,7 @@ constexpr std::int64_t kNearestPerPlace = 3;
 constexpr std::int64_t kNearestExtra = 6;
 constexpr int kMaxSweeps = 12;
 constexpr int kImproveRounds = 4;
+constexpr int kFinalSweeps = 3;
 
 std::int64_t CountUsablePairs(const Model& model, const CandidatePool& pool) {
   std::int64_t pairs = 0;
@@ -72,7 +73,8 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
   pool.AddPairs(rounded);
   auto alternative = std::make_unique<SliceSearch>(model, pool);
   alternative->Reset(rounded);
-  Improve(*alternative, false);
+  // Day exchanges give each class's schedules to the right members.
+  Improve(*alternative, true);
   Say(progress, "LP rounding: coverage " + std::to_string(alternative->coverage()) + ", cost " +
                     std::to_string(alternative->cost()));
   if (alternative->coverage() > search->coverage() ||
@@ -81,8 +83,10 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
   }
   std::int64_t coverage = search->coverage();
   std::int64_t cost_bound = CostBound(model, times, pool, *search, progress);
-  // Pricing grew the pool with every pair the bound found useful: the search may use them.
-  Improve(*search, true);
+  // Pricing grew the pool with every pair the bound found useful: a last sweep and exchange may
+  // use them (more rounds cost much and, measured, gain little).
+  search->SweepUntilStable(kFinalSweeps);
+  search->ExchangeDays();
   if (search->coverage() != coverage) cost_bound = CostBound(model, times, pool, *search, progress);
   Say(progress, "plan: coverage " + std::to_string(search->coverage()) + " of at most " +
                     std::to_string(lp.bound) + ", cost " + std::to_string(search->cost()) +

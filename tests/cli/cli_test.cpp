@@ -54,7 +54,7 @@ class CliTest : public ::testing::Test {
 TEST_F(CliTest, HelpListsEveryCommand) {
   CommandRun r = Muster("--help", dir_.path());
   EXPECT_EQ(r.status, 0);
-  for (const char* c : {"init", "import", "export", "dispatch"}) {
+  for (const char* c : {"init", "import", "export", "dispatch", "demo", "serve"}) {
     EXPECT_NE(r.output.find(c), std::string::npos) << c;
     CommandRun sub = Muster(std::string(c) + " --help", dir_.path());
     EXPECT_EQ(sub.status, 0) << c << ": " << sub.output;
@@ -127,6 +127,20 @@ TEST_F(CliTest, FailuresAreOneClearLine) {
   EXPECT_NE(missing.output.find("cannot read nope.csv"), std::string::npos);
   CommandRun both = Muster("init --db a.db --pg 'host=/nonexistent'", dir_.path());
   EXPECT_EQ(both.status, 2);
+}
+
+TEST_F(CliTest, DemoBuildsALabelledCityAndNeverTouchesARealDatabase) {
+  CommandRun first = Muster("demo --no-serve --members 300", dir_.path());
+  ASSERT_EQ(first.status, 0) << first.output;
+  EXPECT_NE(first.output.find("synthetic"), std::string::npos);
+  EXPECT_NE(first.output.find("members: 300"), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find("communities"), std::string::npos);
+  CommandRun again = Muster("demo --no-serve --members 300", dir_.path());  // rebuilt from scratch
+  EXPECT_EQ(again.status, 0) << again.output;
+  ASSERT_EQ(Muster("init", dir_.path()).status, 0);
+  CommandRun refused = Muster("demo --no-serve --db muster.db", dir_.path());
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.output.find("not a demo city"), std::string::npos) << refused.output;
 }
 
 TEST_F(CliTest, WorksOnPostgresToo) {

@@ -54,7 +54,8 @@ router.beforeEach(async (to) => {
   try {
     await session.ensureChecked()
   } catch {
-    return true // the failure was shown; the page's own calls will show theirs
+    // The server could not be asked (the client showed why): the login page can try again.
+    return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   }
   if (!session.user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   if (to.name === 'root') return homeFor(session.role)

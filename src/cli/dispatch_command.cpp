@@ -19,6 +19,8 @@ constexpr char kUsage[] =
     "\n"
     "Assigns volunteers to shifts: maximal coverage (sum of shift priorities), then minimal cost\n"
     "(distance in metres plus unit penalties). See shared/spec/DISPATCH.md for the formats.\n"
+    "The plan's \"method\" says which guarantee applies: flow_exact and exact_small are optimal;\n"
+    "bounded is within 0.5% of the proven \"bound\"; heuristic_bounded reports its proven bound.\n"
     "\n"
     "  --in FILE    the instance to solve; \"-\" (the default) reads standard input\n"
     "  --out FILE   where to write the plan; \"-\" (the default) writes standard output\n"

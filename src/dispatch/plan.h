@@ -32,7 +32,9 @@ struct Bound {
 };
 
 // How a plan was found: "flow_exact" (slot-aligned, min-cost flow, optimal), "exact_small"
-// (integer program solved to optimality) or "heuristic_bounded" (within the reported bound).
+// (integer program solved to optimality), "bounded" (coverage at least 99.5% of bound.coverage and
+// cost at most 100.5% of bound.cost) or "heuristic_bounded" (a proven bound, a wider gap). For the
+// last two, bound.cost holds for every plan covering at least as much as this one.
 struct Plan {
   std::vector<Assignment> assignments;  // sorted by shift id, then volunteer id
   std::int64_t coverage = 0;            // sum of the priorities of the assignments' shifts

@@ -64,18 +64,26 @@ class Transaction {
   virtual Backend backend() const = 0;
 
   // Runs one statement and returns the number of rows it changed.
-  virtual Result<std::int64_t> Exec(std::string_view sql, std::initializer_list<Value> params) = 0;
-  Result<std::int64_t> Exec(std::string_view sql) { return Exec(sql, {}); }
+  Result<std::int64_t> Exec(std::string_view sql, std::initializer_list<Value> params) {
+    return Step(sql, params.begin(), params.size(), nullptr);
+  }
+  Result<std::int64_t> Exec(std::string_view sql) { return Step(sql, nullptr, 0, nullptr); }
 
   // Runs one statement and calls `on_row` for each row; stops at the first error it returns.
-  virtual Status Query(std::string_view sql, std::initializer_list<Value> params,
-                       const RowCallback& on_row) = 0;
-  Status Query(std::string_view sql, const RowCallback& on_row) { return Query(sql, {}, on_row); }
+  Status Query(std::string_view sql, std::initializer_list<Value> params, const RowCallback& on_row) {
+    return Discard(Step(sql, params.begin(), params.size(), &on_row));
+  }
+  Status Query(std::string_view sql, const RowCallback& on_row) {
+    return Discard(Step(sql, nullptr, 0, &on_row));
+  }
 
-  // Runs `sql` with a vector of parameters (for statements built at run time).
-  virtual Status QueryV(std::string_view sql, const std::vector<Value>& params,
-                        const RowCallback& on_row) = 0;
-  virtual Result<std::int64_t> ExecV(std::string_view sql, const std::vector<Value>& params) = 0;
+  // The same with a vector of parameters (for statements built at run time).
+  Status QueryV(std::string_view sql, const std::vector<Value>& params, const RowCallback& on_row) {
+    return Discard(Step(sql, params.data(), params.size(), &on_row));
+  }
+  Result<std::int64_t> ExecV(std::string_view sql, const std::vector<Value>& params) {
+    return Step(sql, params.data(), params.size(), nullptr);
+  }
 
   // Runs several statements without parameters, after expanding the dialect tokens.
   virtual Status ExecScript(std::string_view sql) = 0;
@@ -90,9 +98,19 @@ class Transaction {
   bool retry_requested() const { return retry_requested_; }
 
  protected:
+  // Runs one statement with `n` parameters, calling `on_row` (when given) for each row; returns
+  // the number of rows changed. Each backend implements it; everything above is shared.
+  virtual Result<std::int64_t> Step(std::string_view sql, const Value* params, std::size_t n,
+                                    const RowCallback* on_row) = 0;
+
   void RequestRetry() { retry_requested_ = true; }
 
  private:
+  static Status Discard(Result<std::int64_t> r) {
+    if (!r.ok()) return std::move(r).error();
+    return Ok();
+  }
+
   bool retry_requested_ = false;
 };
 

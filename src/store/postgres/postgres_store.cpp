@@ -138,25 +138,6 @@ class PgTransaction final : public Transaction {
 
   Backend backend() const override { return Backend::kPostgres; }
 
-  Result<std::int64_t> Exec(std::string_view sql, std::initializer_list<Value> params) override {
-    return Run(sql, params.begin(), params.size(), nullptr);
-  }
-  Result<std::int64_t> ExecV(std::string_view sql, const std::vector<Value>& params) override {
-    return Run(sql, params.data(), params.size(), nullptr);
-  }
-  Status Query(std::string_view sql, std::initializer_list<Value> params,
-               const RowCallback& on_row) override {
-    auto r = Run(sql, params.begin(), params.size(), &on_row);
-    if (!r.ok()) return std::move(r).error();
-    return Ok();
-  }
-  Status QueryV(std::string_view sql, const std::vector<Value>& params,
-                const RowCallback& on_row) override {
-    auto r = Run(sql, params.data(), params.size(), &on_row);
-    if (!r.ok()) return std::move(r).error();
-    return Ok();
-  }
-
   Status ExecScript(std::string_view sql) override {
     std::string expanded = ExpandDialect(sql, Backend::kPostgres);
     PgResult r(PQexec(conn_.pg(), expanded.c_str()));
@@ -171,8 +152,8 @@ class PgTransaction final : public Transaction {
     return e;
   }
 
-  Result<std::int64_t> Run(std::string_view sql, const Value* params, std::size_t n,
-                           const RowCallback* on_row) {
+  Result<std::int64_t> Step(std::string_view sql, const Value* params, std::size_t n,
+                            const RowCallback* on_row) override {
     MUSTER_ASSIGN(const std::string* name, conn_.Prepare(sql, static_cast<int>(n)));
     std::vector<std::string> texts(n);
     std::vector<const char*> values(n);

@@ -111,25 +111,6 @@ class SqliteTransaction final : public Transaction {
 
   Backend backend() const override { return Backend::kSqlite; }
 
-  Result<std::int64_t> Exec(std::string_view sql, std::initializer_list<Value> params) override {
-    return Step(sql, params.begin(), params.size(), nullptr);
-  }
-  Result<std::int64_t> ExecV(std::string_view sql, const std::vector<Value>& params) override {
-    return Step(sql, params.data(), params.size(), nullptr);
-  }
-  Status Query(std::string_view sql, std::initializer_list<Value> params,
-               const RowCallback& on_row) override {
-    auto r = Step(sql, params.begin(), params.size(), &on_row);
-    if (!r.ok()) return std::move(r).error();
-    return Ok();
-  }
-  Status QueryV(std::string_view sql, const std::vector<Value>& params,
-                const RowCallback& on_row) override {
-    auto r = Step(sql, params.data(), params.size(), &on_row);
-    if (!r.ok()) return std::move(r).error();
-    return Ok();
-  }
-
   Status ExecScript(std::string_view sql) override {
     std::string expanded = ExpandDialect(sql, Backend::kSqlite);
     int rc = conn_.Simple(expanded);
@@ -164,7 +145,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<std::int64_t> Step(std::string_view sql, const Value* params, std::size_t n,
-                            const RowCallback* on_row) {
+                            const RowCallback* on_row) override {
     MUSTER_ASSIGN(sqlite3_stmt * stmt, conn_.Prepare(sql));
     struct Resetter {
       sqlite3_stmt* s;

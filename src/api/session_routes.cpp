@@ -63,9 +63,18 @@ void RegisterSessionRoutes(http::Router& router, ApiContext& ctx, app::AuditLog&
     return resp;
   }));
 
-  router.Get("/api/v1/me", Authed(ctx, audit, [&ctx](const Request&, const app::Actor& a) {
+  router.Get("/api/v1/me", Authed(ctx, audit, [&ctx](const Request& req, const app::Actor& a) {
     auto user = ctx.accounts.FindUser(a.user_id);
-    return http::Respond(user, [](const app::User& u) { return Encode(u); });
+    if (!user.ok()) return http::ErrorResponse(user.error());
+    nlohmann::json body = Encode(*user);
+    // A cookie session's CSRF token, so that a second tab of the web interface can write too.
+    if (!req.BearerToken()) {
+      if (auto cookie = req.Cookie(SessionCookieName(ctx.secure_cookies))) {
+        auto session = ctx.accounts.Authenticate(*cookie, req.remote_address);
+        if (session.ok()) body["csrf_token"] = session->csrf_token;
+      }
+    }
+    return Response::Json(body);
   }));
 
   router.Post("/api/v1/users", Authed(ctx, audit, [&ctx](const Request& req, const app::Actor& a) {

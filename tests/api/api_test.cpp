@@ -256,7 +256,10 @@ TEST_F(ApiTest, CookieSessionsNeedTheCsrfHeaderToChangeState) {
   EXPECT_NE(cookie->find("SameSite=Strict"), std::string::npos);
   std::string pair = cookie->substr(0, cookie->find(';'));
   Headers with_cookie = {{"Cookie", pair}};
-  EXPECT_EQ(Call("GET", "/api/v1/me", "", std::nullopt, with_cookie).status, 200);
+  Reply me = Call("GET", "/api/v1/me", "", std::nullopt, with_cookie);
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(me.body.value("csrf_token", ""), login.body["csrf_token"].get<std::string>());
+  EXPECT_FALSE(Call("GET", "/api/v1/me", admin_).body.contains("csrf_token"));
   EXPECT_EQ(Call("POST", "/api/v1/districts", "", json{{"name", "x"}}, with_cookie).status, 403);
   with_cookie.push_back({"X-CSRF-Token", login.body["csrf_token"].get<std::string>()});
   EXPECT_EQ(Call("POST", "/api/v1/districts", "", json{{"name", "x"}}, with_cookie).status, 201);

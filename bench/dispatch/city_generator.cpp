@@ -55,7 +55,8 @@ void AppendGeneralVolunteer(std::string& out, int id, int days, Draw& d) {
   out += "\"skills\":[";
   bool first = true;
   for (int k = 0; k < 3; ++k) {
-    if (d.Chance(k == 2 ? 0.04 : 0.12)) out += (first ? "\"" : ",\"") + std::string(kSkills[k]) + "\"", first = false;
+    if (d.Chance(k == 2 ? 0.04 : 0.12))
+      out += (first ? "\"" : ",\"") + std::string(kSkills[k]) + "\"", first = false;
   }
   out += "],\"available\":[";
   double kind = d.Uniform(0, 1);
@@ -75,13 +76,14 @@ void AppendGeneralVolunteer(std::string& out, int id, int days, Draw& d) {
 void AppendVolunteer(std::string& out, int id, Draw& d) {
   auto [lat, lon] = d.Place();
   char buf[160];
-  std::snprintf(buf, sizeof buf, "{\"id\":%d,\"unit\":%d,\"department\":%d,\"home\":[%.6f,%.6f],", id,
-                d.Int(1, 120), d.Int(1, 1500), lat, lon);
+  std::snprintf(buf, sizeof buf, "{\"id\":%d,\"unit\":%d,\"department\":%d,\"home\":[%.6f,%.6f],",
+                id, d.Int(1, 120), d.Int(1, 1500), lat, lon);
   out += buf;
   out += "\"skills\":[";
   bool first = true;
   for (int k = 0; k < 3; ++k) {
-    if (d.Chance(k == 2 ? 0.04 : 0.12)) out += (first ? "\"" : ",\"") + std::string(kSkills[k]) + "\"", first = false;
+    if (d.Chance(k == 2 ? 0.04 : 0.12))
+      out += (first ? "\"" : ",\"") + std::string(kSkills[k]) + "\"", first = false;
   }
   // After work (from 16:00 or 18:00), all day, or mornings.
   double kind = d.Uniform(0, 1);
@@ -101,9 +103,10 @@ void AppendShift(std::string& out, int id, const std::vector<std::pair<double, d
   int start = spec.aligned ? 8 + d.Int(0, slots - 1) * spec.slot_hours
                            : 24 * d.Int(0, spec.days - 1) + d.Int(7, 24 - length);
   char buf[200];
-  std::snprintf(buf, sizeof buf,
-                "{\"id\":%d,\"site\":[%.6f,%.6f],\"paired_unit\":%d,\"paired_departments\":[%d,%d],",
-                id, sites[site].first, sites[site].second, d.Int(1, 120), d.Int(1, 1500), d.Int(1, 1500));
+  std::snprintf(
+      buf, sizeof buf,
+      "{\"id\":%d,\"site\":[%.6f,%.6f],\"paired_unit\":%d,\"paired_departments\":[%d,%d],", id,
+      sites[site].first, sites[site].second, d.Int(1, 120), d.Int(1, 1500), d.Int(1, 1500));
   out += buf;
   out += "\"starts_at\":" + Hour(start) + ",\"ends_at\":" + Hour(start + length) + ",";
   std::snprintf(buf, sizeof buf, "\"headcount\":%d,\"priority\":%d", d.Int(1, 6), d.Int(1, 3));
@@ -118,9 +121,12 @@ void AppendShift(std::string& out, int id, const std::vector<std::pair<double, d
 
 std::string GenerateCity(const CitySpec& spec) {
   Draw d(spec.seed);
-  std::vector<std::pair<double, double>> sites(spec.sites > 0 ? spec.sites : std::max(1, spec.shifts / 6));
+  std::vector<std::pair<double, double>> sites(spec.sites > 0 ? spec.sites
+                                                              : std::max(1, spec.shifts / 6));
   for (auto& s : sites) s = d.Place();
-  std::string out = "{\"timezone\":\"+08:00\",\"penalties\":{\"same_unit\":5000,\"other_unit\":20000},\n\"volunteers\":[\n";
+  std::string out =
+      "{\"timezone\":\"+08:00\",\"penalties\":{\"same_unit\":5000,\"other_unit\":20000},"
+      "\n\"volunteers\":[\n";
   out.reserve(std::size_t(spec.volunteers) * 260 + std::size_t(spec.shifts) * 300);
   for (int i = 0; i < spec.volunteers; ++i) {
     if (i > 0) out += ",\n";

@@ -9,10 +9,10 @@ namespace muster::bench {
 struct CitySpec {
   int volunteers = 2000;
   int shifts = 400;
-  int sites = 0;             // community sites; 0 picks one per 6 shifts
-  int slot_hours = 4;        // shifts on a grid of equal slots from 08:00
-  bool aligned = true;       // false: a general instance (see GenerateCity)
-  int days = 1;              // general instances only: shifts and availability over this many days
+  int sites = 0;        // community sites; 0 picks one per 6 shifts
+  int slot_hours = 4;   // shifts on a grid of equal slots from 08:00
+  bool aligned = true;  // false: a general instance (see GenerateCity)
+  int days = 1;         // general instances only: shifts and availability over this many days
   std::uint64_t seed = 1;
 };
 

@@ -31,8 +31,8 @@
 #include <vector>
 
 #include "dispatch/city_generator.h"
-#include "dispatch/general_baseline.h"
 #include "dispatch/engine.h"
+#include "dispatch/general_baseline.h"
 #include "dispatch/oracle.h"
 
 namespace {
@@ -52,7 +52,8 @@ struct Options {
   std::vector<std::pair<int, int>> sizes;
 };
 
-// Child mode: solves FILE with `solver` and prints "coverage cost method bound_coverage bound_cost".
+// Child mode: solves FILE with `solver` and prints "coverage cost method bound_coverage
+// bound_cost".
 int SolveChild(const std::string& solver, const std::string& path, int seconds) {
   std::ifstream file(path, std::ios::binary);
   std::stringstream text;
@@ -68,7 +69,8 @@ int SolveChild(const std::string& solver, const std::string& path, int seconds) 
     auto started = std::chrono::steady_clock::now();
     if (std::getenv("DISPATCH_BENCH_PROGRESS") != nullptr) {
       options.progress = [&](std::string_view line) {
-        double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        double t =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         std::cerr << "  [" << t << " s] " << line << "\n";
       };
     }
@@ -169,7 +171,9 @@ bool PrintAligned(int v, int s, bool baseline_run, const Run& engine, const Run&
   bool same = baseline.ok && engine.coverage == baseline.coverage && engine.cost == baseline.cost;
   std::printf(" %8.2f %9.1f | %6.1f %6.1f | %s\n", baseline.seconds, baseline.peak_mb,
               baseline.seconds / engine.seconds, baseline.peak_mb / engine.peak_mb,
-              !baseline.ok ? "baseline FAILED" : same ? "same optimum" : "DIFFERENT OPTIMUM");
+              !baseline.ok ? "baseline FAILED"
+              : same       ? "same optimum"
+                           : "DIFFERENT OPTIMUM");
   return engine.ok && same;
 }
 
@@ -186,9 +190,8 @@ bool PrintGeneral(int v, int s, bool baseline_run, const Run& engine, const Run&
                 baseline.method.c_str());
   } else if (baseline.coverage != engine.coverage) {
     // Costs at different coverage do not compare: only the coverage gap is shown.
-    std::printf(" %7.2f %7.1f %-9s %8lld %8lld %6.3f%% %7s\n", baseline.seconds,
-                baseline.peak_mb, baseline.method.c_str(), baseline.coverage,
-                baseline.bound_coverage,
+    std::printf(" %7.2f %7.1f %-9s %8lld %8lld %6.3f%% %7s\n", baseline.seconds, baseline.peak_mb,
+                baseline.method.c_str(), baseline.coverage, baseline.bound_coverage,
                 Gap(baseline.coverage, engine.bound_coverage, false), "-");
   } else {
     std::printf(" %7.2f %7.1f %-9s %8lld %8lld %6.3f%% %6.3f%%\n", baseline.seconds,
@@ -211,15 +214,17 @@ std::string WriteInstance(const muster::bench::CitySpec& spec) {
 
 void PrintHeader(const Options& o) {
   if (!o.general) {
-    std::printf("city instances, one day of 4-hour slots; whole process (parse + solve), 2 cores\n");
+    std::printf(
+        "city instances, one day of 4-hour slots; whole process (parse + solve), 2 cores\n");
     std::printf("%9s %7s | %8s %9s %-17s | %8s %9s | %6s %6s |\n", "volunteer", "shifts",
                 "engine s", "engine MB", "method", "base s", "base MB", "time x", "mem x");
     return;
   }
-  std::printf("general city instances over %d day(s): shifts of 2-8 h at any hour, caps 4-8 h;\n"
-              "whole process, 2 cores; gaps against the engine's proven bound (the baseline's\n"
-              "too); baseline GLPK on the full integer program, %d s per stage after its root LP\n",
-              o.days, o.baseline_seconds);
+  std::printf(
+      "general city instances over %d day(s): shifts of 2-8 h at any hour, caps 4-8 h;\n"
+      "whole process, 2 cores; gaps against the engine's proven bound (the baseline's\n"
+      "too); baseline GLPK on the full integer program, %d s per stage after its root LP\n",
+      o.days, o.baseline_seconds);
   std::printf("%7s %6s | %7s %7s %-17s %8s %8s %7s %7s | %7s %7s %-9s %8s %8s %7s %7s\n", "volunt",
               "shifts", "eng s", "eng MB", "method", "coverage", "bound", "cov gap", "cost gap",
               "base s", "base MB", "status", "coverage", "LP bound", "cov gap", "cost gap");
@@ -253,9 +258,9 @@ int main(int argc, char** argv) {
     // GLPK's root LP alone takes minutes beyond about 300,000 pairs (2,000 x 400).
     bool baseline = o.baseline && (o.general ? volunteers <= 2000 : volunteers < 100000);
     Run engine = Measure(argv[0], "engine", path, 0);
-    Run base = baseline ? Measure(argv[0], o.general ? "glpk" : "baseline", path,
-                                  o.baseline_seconds)
-                        : Run{};
+    Run base = baseline
+                   ? Measure(argv[0], o.general ? "glpk" : "baseline", path, o.baseline_seconds)
+                   : Run{};
     all_ok = (o.general ? PrintGeneral(volunteers, shifts, baseline, engine, base)
                         : PrintAligned(volunteers, shifts, baseline, engine, base)) &&
              all_ok;

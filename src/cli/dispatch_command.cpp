@@ -47,8 +47,10 @@ std::optional<Options> ParseArgs(const std::vector<std::string>& args, std::ostr
     } else if (a.rfind("--out=", 0) == 0) {
       options.out = a.substr(6);
     } else {
-      err << "muster dispatch: " << (a == "--in" || a == "--out" ? "missing file after " : "unknown argument ")
-          << a << "\n" << kUsage;
+      err << "muster dispatch: "
+          << (a == "--in" || a == "--out" ? "missing file after " : "unknown argument ") << a
+          << "\n"
+          << kUsage;
       return std::nullopt;
     }
   }
@@ -105,7 +107,8 @@ int RunDispatchCommand(const std::vector<std::string>& args, std::ostream& out, 
   dispatch::SolveOptions solve;
   solve.progress = [&](std::string_view line) {
     // Quick solves stay silent; a long one tells the coordinator it is still working.
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (seconds > 2.0) err << "muster dispatch: " << line << " (" << int(seconds) << " s)\n";
   };
   dispatch::Plan plan = dispatch::Solve(*instance, solve);

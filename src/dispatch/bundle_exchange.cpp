@@ -1,8 +1,8 @@
-#include <algorithm>
-#include <map>
-
 #include <lemon/network_simplex.h>
 #include <lemon/smart_graph.h>
+
+#include <algorithm>
+#include <map>
 
 #include "dispatch/slice_search.h"
 
@@ -108,7 +108,8 @@ bool SliceSearch::ExchangeDay(std::int64_t day) {
     }
   }
   int first_pair = g.arcNum();
-  for (const Arc& a : arcs) add_arc(volunteer_nodes[a.volunteer], bundle_nodes[a.bundle], 1, a.cost);
+  for (const Arc& a : arcs)
+    add_arc(volunteer_nodes[a.volunteer], bundle_nodes[a.bundle], 1, a.cost);
   add_arc(source, sink, n, 0);
   Digraph::ArcMap<std::int64_t> upper_map(g), cost_map(g);
   for (Digraph::ArcIt a(g); a != lemon::INVALID; ++a) {

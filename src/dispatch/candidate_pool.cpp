@@ -21,8 +21,7 @@ bool Contains(const std::vector<Candidate>& list, int v) {
 }  // namespace
 
 CandidatePool::CandidatePool(const Model& model, const VolunteerGrid& homes)
-    : model_(model), homes_(homes), lists_(model.shift_count()),
-      complete_(model.shift_count(), 0) {
+    : model_(model), homes_(homes), lists_(model.shift_count()), complete_(model.shift_count(), 0) {
   std::map<std::tuple<bool, double, double>, std::vector<int>> by_site;
   for (int s = 0; s < model.shift_count(); ++s) {
     const auto& site = model.instance().shifts[s].site;

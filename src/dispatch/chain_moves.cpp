@@ -1,6 +1,6 @@
-#include "dispatch/slice_search.h"
-
 #include <algorithm>
+
+#include "dispatch/slice_search.h"
 
 // The moves of SliceSearch that cross instants: chains into short shifts (this file) and
 // exchanges of whole days between volunteers (bundle_exchange.cpp).
@@ -84,10 +84,9 @@ std::optional<SliceSearch::Chain> SliceSearch::BestChain(int s, std::int64_t* wo
 
 void SliceSearch::Join(int s, const Candidate& c) {
   auto& crew = crew_[s];
-  crew.insert(std::lower_bound(crew.begin(), crew.end(), c,
-                               [](const Candidate& a, const Candidate& b) {
-                                 return a.volunteer < b.volunteer;
-                               }),
+  crew.insert(std::lower_bound(
+                  crew.begin(), crew.end(), c,
+                  [](const Candidate& a, const Candidate& b) { return a.volunteer < b.volunteer; }),
               c);
   schedule_[c.volunteer].push_back(s);
   Touch(c.volunteer);
@@ -97,7 +96,8 @@ void SliceSearch::Join(int s, const Candidate& c) {
 
 void SliceSearch::Leave(int s, int v) {
   auto& crew = crew_[s];
-  auto it = std::find_if(crew.begin(), crew.end(), [&](const Candidate& m) { return m.volunteer == v; });
+  auto it =
+      std::find_if(crew.begin(), crew.end(), [&](const Candidate& m) { return m.volunteer == v; });
   coverage_ -= model_.instance().shifts[s].priority;
   cost_ -= it->cost;
   crew.erase(it);
@@ -118,10 +118,12 @@ std::vector<std::pair<int, Candidate>> SliceSearch::AugmentingPath(int s,
   std::vector<int> queue{s};
   std::vector<int> leave;
   auto seen = [&](int o) {
-    return o == s || std::any_of(parent.begin(), parent.end(), [&](const auto& p) { return p.first == o; });
+    return o == s ||
+           std::any_of(parent.begin(), parent.end(), [&](const auto& p) { return p.first == o; });
   };
   auto step_of = [&](int o) -> const Step& {
-    return std::find_if(parent.begin(), parent.end(), [&](const auto& p) { return p.first == o; })->second;
+    return std::find_if(parent.begin(), parent.end(), [&](const auto& p) { return p.first == o; })
+        ->second;
   };
   for (std::size_t head = 0; head < queue.size() && head < kMaxPathShifts; ++head) {
     int o = queue[head];
@@ -132,7 +134,8 @@ std::vector<std::pair<int, Candidate>> SliceSearch::AugmentingPath(int s,
       if (!Blockers(c.volunteer, o, &leave) || leave.size() > 1) continue;
       if (leave.empty()) {
         std::vector<std::pair<int, Candidate>> path{{o, c}};
-        for (int at = o; at != s; at = step_of(at).from) path.push_back({step_of(at).from, step_of(at).joiner});
+        for (int at = o; at != s; at = step_of(at).from)
+          path.push_back({step_of(at).from, step_of(at).joiner});
         std::vector<int> who;
         for (const auto& p : path) who.push_back(p.second.volunteer);
         std::sort(who.begin(), who.end());

@@ -11,12 +11,12 @@
 namespace muster::dispatch {
 namespace {
 
-constexpr int kRounds = 6;                // pricing rounds, each after a run of subgradient steps
+constexpr int kRounds = 6;  // pricing rounds, each after a run of subgradient steps
 constexpr int kStepsPerRound = 150;
-constexpr int kPatience = 8;              // steps without progress before the step shrinks
-constexpr std::size_t kChunks = 64;       // volunteers are evaluated in this many slices
-constexpr std::int64_t kAddPerRound = 64; // pairs a shift may gain per pricing round
-constexpr double kStall = 2e-3;           // a round raising the bound less than this ends it
+constexpr int kPatience = 8;               // steps without progress before the step shrinks
+constexpr std::size_t kChunks = 64;        // volunteers are evaluated in this many slices
+constexpr std::int64_t kAddPerRound = 64;  // pairs a shift may gain per pricing round
+constexpr double kStall = 2e-3;            // a round raising the bound less than this ends it
 constexpr std::int64_t kNoBound = std::numeric_limits<std::int64_t>::min();
 
 // A pair seen from its volunteer's side.
@@ -29,7 +29,7 @@ struct Evaluation {
   std::int64_t bound = kNoBound;  // the Lagrangian value rounded up to an integer cost
   double value = 0;               // the same, unrounded, for the step size
   std::vector<std::int64_t> demand;
-  int top = -1;                   // the shift that sets mu, or -1 when mu = 0
+  int top = -1;  // the shift that sets mu, or -1 when mu = 0
 };
 
 class CostDual {
@@ -49,15 +49,14 @@ class CostDual {
   const ShiftTimes& times_;
   CandidatePool& pool_;
   const SliceSearch& plan_;
-  std::vector<char> fillable_;  // F: shifts some volunteer may take
-  std::int64_t deficit_ = 0;    // P - C
+  std::vector<char> fillable_;                    // F: shifts some volunteer may take
+  std::int64_t deficit_ = 0;                      // P - C
   std::vector<std::vector<Offer>> by_volunteer_;  // the pool's pairs by volunteer
 };
 
 CostDual::CostDual(const Model& model, const ShiftTimes& times, CandidatePool& pool,
                    const SliceSearch& plan)
-    : model_(model), times_(times), pool_(pool), plan_(plan),
-      fillable_(model.shift_count(), 0) {
+    : model_(model), times_(times), pool_(pool), plan_(plan), fillable_(model.shift_count(), 0) {
   std::int64_t places = 0;
   for (int s = 0; s < model.shift_count(); ++s) {
     const Shift& shift = model.instance().shifts[s];
@@ -149,7 +148,8 @@ std::vector<std::int64_t> CostDual::Ascend(std::vector<double> nu, std::int64_t*
   double theta = 1.0, best_value = -std::numeric_limits<double>::max();
   int stale = 0;
   for (int step = 0; step < kStepsPerRound && theta > 1e-3; ++step) {
-    for (int s = 0; s < model_.shift_count(); ++s) prices[s] = std::max<std::int64_t>(0, std::llround(nu[s]));
+    for (int s = 0; s < model_.shift_count(); ++s)
+      prices[s] = std::max<std::int64_t>(0, std::llround(nu[s]));
     Evaluation e = Evaluate(prices);
     if (best_prices.empty() || e.bound > *best) {
       *best = e.bound;
@@ -204,7 +204,8 @@ std::int64_t CostDual::Run(const ProgressFn& progress) {
                ", " + std::to_string(added) + " pairs priced in");
     }
     // Stop when pricing found nothing, the plan is proven, or the bound has stopped moving.
-    bool stalled = double(certified - previous) < kStall * double(std::max<std::int64_t>(certified, 1));
+    bool stalled =
+        double(certified - previous) < kStall * double(std::max<std::int64_t>(certified, 1));
     if (added == 0 || certified >= plan_.cost() || (round > 1 && stalled)) break;
     previous = certified;
     nu.assign(prices.begin(), prices.end());

@@ -1,5 +1,7 @@
 #include "dispatch/coverage_bound.h"
 
+#include <glpk.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,8 +12,6 @@
 #include <tuple>
 
 #include "dispatch/parallel.h"
-
-#include <glpk.h>
 
 namespace muster::dispatch {
 namespace {
@@ -166,7 +166,8 @@ Evaluation Evaluate(const Model& model, const ShiftTimes& times,
                     const std::vector<VolunteerClass>& classes,
                     const std::vector<std::int64_t>& scaled) {
   const auto& shifts = model.instance().shifts;
-  Evaluation e{std::vector<std::int64_t>(classes.size()), std::vector<std::vector<int>>(classes.size()), 0};
+  Evaluation e{std::vector<std::int64_t>(classes.size()),
+               std::vector<std::vector<int>>(classes.size()), 0};
   ScheduleScratch scratch[2];
   std::vector<ScheduleItem> items[2];
   ForEachInParallel(classes.size(), [&](std::size_t k) {
@@ -181,7 +182,8 @@ Evaluation Evaluate(const Model& model, const ShiftTimes& times,
   for (int s = 0; s < model.shift_count(); ++s) {
     if (shifts[s].headcount > 0) e.total += __int128{scaled[s]} * shifts[s].headcount;
   }
-  for (std::size_t k = 0; k < classes.size(); ++k) e.total += __int128{e.value[k]} * classes[k].members;
+  for (std::size_t k = 0; k < classes.size(); ++k)
+    e.total += __int128{e.value[k]} * classes[k].members;
   return e;
 }
 

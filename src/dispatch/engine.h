@@ -15,8 +15,9 @@ struct SolveOptions {
 // Solves `instance` (shared/spec/DISPATCH.md): maximal coverage, then minimal cost. Slot-aligned
 // instances are solved exactly as a min-cost flow ("flow_exact"); other instances exactly when
 // small ("exact_small"), otherwise with a proven bound, "bounded" when the plan is within 0.5% of
-// it and "heuristic_bounded" when not (docs/dispatch.md). Deterministic: the same instance gives the same assignments. The plan's
-// coverage and cost are those of its assignments; every shift below headcount is explained.
+// it and "heuristic_bounded" when not (docs/dispatch.md). Deterministic: the same instance gives
+// the same assignments. The plan's coverage and cost are those of its assignments; every shift
+// below headcount is explained.
 Plan Solve(const Instance& instance, const SolveOptions& options = {});
 
 // Returns the coverage and cost of the pairs (shift index, volunteer index) of `instance`.

@@ -21,8 +21,11 @@ constexpr double kTolerance = 1e-6;
 class GeneralSolver {
  public:
   GeneralSolver(const Model& model, const VolunteerGrid& homes, const ProgressFn& progress)
-      : model_(model), homes_(homes), progress_(progress),
-        candidates_(model.shift_count()), complete_(model.shift_count(), 0) {}
+      : model_(model),
+        homes_(homes),
+        progress_(progress),
+        candidates_(model.shift_count()),
+        complete_(model.shift_count(), 0) {}
 
   Solution Run();
 
@@ -85,7 +88,8 @@ void GeneralSolver::NearestCandidates() {
           return best.size() == k && bound + model_.MinPenalty() >= best.top().first + 1;
         });
     complete_[s] = best.size() < k || k == 0;
-    for (; !best.empty(); best.pop()) candidates_[s].push_back({best.top().second, s, best.top().first});
+    for (; !best.empty(); best.pop())
+      candidates_[s].push_back({best.top().second, s, best.top().first});
     std::sort(candidates_[s].begin(), candidates_[s].end(),
               [](const Pair& a, const Pair& b) { return a.volunteer < b.volunteer; });
   }
@@ -118,7 +122,8 @@ std::int64_t GeneralSolver::PriceAll(const IntegerProgram& program, bool cost_st
           if (cost_stage ? d >= -kTolerance : d <= kTolerance) return;
           auto it = std::lower_bound(have.begin(), have.end(), v,
                                      [](const Pair& p, int w) { return p.volunteer < w; });
-          if (it == have.end() || it->volunteer != v) found.push_back({cost_stage ? d : -d, {v, s, c}});
+          if (it == have.end() || it->volunteer != v)
+            found.push_back({cost_stage ? d : -d, {v, s, c}});
         },
         [&](double bound) { return cost_stage && bound >= reach; });
     std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
@@ -140,13 +145,12 @@ std::optional<double> GeneralSolver::CertifiedRelaxation(std::optional<std::int6
     std::optional<double> value = program_->SolveRelaxation();
     if (!value) return std::nullopt;
     std::int64_t added = PriceAll(*program_, min_coverage.has_value());
-    Report(std::string(min_coverage ? "cost" : "coverage") + " LP round " +
-           std::to_string(round) + ": " + std::to_string(added) + " pairs priced in");
+    Report(std::string(min_coverage ? "cost" : "coverage") + " LP round " + std::to_string(round) +
+           ": " + std::to_string(added) + " pairs priced in");
     if (added == 0) return value;
     program_.reset();
   }
 }
-
 
 std::vector<Pair> GeneralSolver::Greedy() const {
   // Highest priority first, then cheapest; a pair is kept when it breaks no constraint.
@@ -225,8 +229,10 @@ Solution GeneralSolver::Run() {
     return Take(best, std::nullopt, "exact_small");
   }
   std::int64_t cost_bound = 0;
-  if (cost_lp) cost_bound = std::int64_t(std::ceil(*cost_lp - kTolerance * (1 + std::fabs(*cost_lp))));
-  return Take(best, Bound{coverage_bound, std::max<std::int64_t>(cost_bound, 0)}, "heuristic_bounded");
+  if (cost_lp)
+    cost_bound = std::int64_t(std::ceil(*cost_lp - kTolerance * (1 + std::fabs(*cost_lp))));
+  return Take(best, Bound{coverage_bound, std::max<std::int64_t>(cost_bound, 0)},
+              "heuristic_bounded");
 }
 
 }  // namespace

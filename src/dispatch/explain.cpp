@@ -14,10 +14,10 @@ enum Stage { kSkills, kAvailability, kRisk, kAge, kHours, kPassed };
 Stage FurthestStage(const Model& model, int s) {
   Stage furthest = kSkills;
   for (int v = 0; v < model.volunteer_count() && furthest != kPassed; ++v) {
-    Stage reached = !model.HasSkills(v, s)                    ? kSkills
-                    : !model.AvailableFor(v, s)               ? kAvailability
-                    : !model.RiskOk(v, s)                     ? kRisk
-                    : !model.AgeOk(v, s)                      ? kAge
+    Stage reached = !model.HasSkills(v, s)      ? kSkills
+                    : !model.AvailableFor(v, s) ? kAvailability
+                    : !model.RiskOk(v, s)       ? kRisk
+                    : !model.AgeOk(v, s)        ? kAge
                     : model.instance().volunteers[v].max_seconds_per_day < model.Duration(s)
                         ? kHours
                         : kPassed;
@@ -75,8 +75,12 @@ std::vector<Unfilled> ExplainUnfilled(const Model& model, const std::vector<std:
   for (int s = 0; s < model.shift_count(); ++s) {
     const Shift& shift = model.instance().shifts[s];
     if (filled[s] >= shift.headcount) continue;
-    Key key{shift.starts_at, shift.ends_at, shift.skills, shift.high_risk,
-            shift.min_age.value_or(-1), shift.max_age.value_or(-1)};
+    Key key{shift.starts_at,
+            shift.ends_at,
+            shift.skills,
+            shift.high_risk,
+            shift.min_age.value_or(-1),
+            shift.max_age.value_or(-1)};
     auto it = seen.find(key);
     if (it == seen.end()) it = seen.emplace(key, FurthestStage(model, s)).first;
     out.push_back(Describe(shift, shift.headcount - filled[s], it->second));

@@ -1,14 +1,14 @@
 #include "dispatch/flow_solver.h"
 
+#include <lemon/network_simplex.h>
+#include <lemon/smart_graph.h>
+
 #include <algorithm>
 #include <limits>
 #include <map>
 #include <queue>
 #include <string>
 #include <tuple>
-
-#include <lemon/network_simplex.h>
-#include <lemon/smart_graph.h>
 
 #include "dispatch/parallel.h"
 
@@ -52,7 +52,9 @@ class SlotFlow {
 
  private:
   int DayIndex(int slot) const { return slot_day_index_[slot]; }
-  bool Binds(int v, int slot) const { return slots_per_day_cap_[v] < slots_in_day_[DayIndex(slot)]; }
+  bool Binds(int v, int slot) const {
+    return slots_per_day_cap_[v] < slots_in_day_[DayIndex(slot)];
+  }
   std::int64_t SlotKey(int v, int slot) const { return std::int64_t{v} * slot_count_ + slot; }
   std::int64_t DayKey(int v, int day) const { return std::int64_t{v} * day_count_ + day; }
   bool Usable(int v, int s) const { return slots_per_day_cap_[v] > 0 && model_.Eligible(v, s); }
@@ -74,12 +76,12 @@ class SlotFlow {
   int day_count_ = 0;
   std::vector<int> slot_day_index_;
   std::vector<int> slots_in_day_;
-  std::vector<int> slots_per_day_cap_;             // per volunteer: floor(max hours / slot hours)
+  std::vector<int> slots_per_day_cap_;              // per volunteer: floor(max hours / slot hours)
   std::vector<std::vector<Candidate>> candidates_;  // per shift, sorted by volunteer
-  std::vector<char> complete_;                     // the shift's candidates are all its pairs
-  std::vector<std::vector<int>> site_groups_;      // shifts at the same site, in index order
-  std::int64_t weight_ = 1;                        // one unit of priority, in cost units
-  std::int64_t places_ = 0;                        // bound on the places any plan can fill
+  std::vector<char> complete_;                      // the shift's candidates are all its pairs
+  std::vector<std::vector<int>> site_groups_;       // shifts at the same site, in index order
+  std::int64_t weight_ = 1;                         // one unit of priority, in cost units
+  std::int64_t places_ = 0;                         // bound on the places any plan can fill
   // Results of the last sparse solve.
   std::vector<std::vector<char>> used_;  // parallel to candidates_
   std::vector<char> short_;              // the shift is below headcount
@@ -148,8 +150,9 @@ void SlotFlow::NearestAtSite(const std::vector<int>& shifts) {
     }
   };
   for (std::size_t i = 0; i < shifts.size(); ++i) {
-    k[i] = static_cast<std::size_t>(std::min<std::int64_t>(
-        kInitialPerPlace * model_.instance().shifts[shifts[i]].headcount + 4, model_.volunteer_count()));
+    k[i] = static_cast<std::size_t>(
+        std::min<std::int64_t>(kInitialPerPlace * model_.instance().shifts[shifts[i]].headcount + 4,
+                               model_.volunteer_count()));
     if (k[i] == 0) continue;
     for (int v : model_.PairedVolunteers(shifts[i])) {
       if (Usable(v, shifts[i])) offer(i, v, model_.Cost(v, shifts[i]));
@@ -160,14 +163,16 @@ void SlotFlow::NearestAtSite(const std::vector<int>& shifts) {
       [&](int v) {
         std::int64_t metres = model_.Metres(v, shifts[0]);  // the shifts share their site
         for (std::size_t i = 0; i < shifts.size(); ++i) {
-          if (k[i] == 0 || (best[i].size() == k[i] && metres + other >= best[i].top().first)) continue;
+          if (k[i] == 0 || (best[i].size() == k[i] && metres + other >= best[i].top().first))
+            continue;
           if (model_.Paired(v, shifts[i]) || !Usable(v, shifts[i])) continue;
           offer(i, v, metres + other);
         }
       },
       [&](double bound) {
         for (std::size_t i = 0; i < shifts.size(); ++i) {
-          if (k[i] > 0 && (best[i].size() < k[i] || bound + other < best[i].top().first + 1)) return false;
+          if (k[i] > 0 && (best[i].size() < k[i] || bound + other < best[i].top().first + 1))
+            return false;
         }
         return true;
       });
@@ -176,7 +181,8 @@ void SlotFlow::NearestAtSite(const std::vector<int>& shifts) {
     // A heap that never filled saw every volunteer: the shift has all its pairs.
     complete_[s] = best[i].size() < k[i] || k[i] == 0;
     auto& list = candidates_[s];
-    for (; !best[i].empty(); best[i].pop()) list.push_back({best[i].top().second, best[i].top().first});
+    for (; !best[i].empty(); best[i].pop())
+      list.push_back({best[i].top().second, best[i].top().first});
     std::sort(list.begin(), list.end(),
               [](const Candidate& a, const Candidate& b) { return a.volunteer < b.volunteer; });
   }
@@ -259,8 +265,8 @@ void SlotFlow::SolveSparse() {
   for (std::size_t j = 0; j < slot_nodes.size(); ++j) {
     Digraph::Arc in = g.arcFromId(int(day_nodes.size() + j));
     bool idle = simplex.flow(in) == 0;
-    std::int64_t parent = g.source(in) == source ? source_potential_
-                                                 : day_potential_[g.id(g.source(in)) - 2];
+    std::int64_t parent =
+        g.source(in) == source ? source_potential_ : day_potential_[g.id(g.source(in)) - 2];
     slot_potential_.push_back(idle ? parent : simplex.potential(slot_nodes[j]));
   }
   shift_potential_.assign(model_.shift_count(), 0);
@@ -299,8 +305,8 @@ void SlotFlow::PriceSite(const std::vector<int>& shifts, std::int64_t floor_pote
   for (std::size_t i = 0; i < shifts.size(); ++i) {
     reach[i] = short_[shifts[i]] ? std::numeric_limits<std::int64_t>::max()
                                  : shift_potential_[shifts[i]] - floor_potential;
-    widest = std::max(widest, reach[i] == std::numeric_limits<std::int64_t>::max() ? reach[i]
-                                                                                 : reach[i] - other);
+    widest = std::max(
+        widest, reach[i] == std::numeric_limits<std::int64_t>::max() ? reach[i] : reach[i] - other);
   }
   std::vector<std::vector<std::pair<std::int64_t, Candidate>>> found(shifts.size());
   auto consider = [&](std::size_t i, int v, std::int64_t c) {
@@ -322,7 +328,8 @@ void SlotFlow::PriceSite(const std::vector<int>& shifts, std::int64_t floor_pote
         [&](int v) {
           std::int64_t metres = model_.Metres(v, shifts[0]);  // the shifts share their site
           for (std::size_t i = 0; i < shifts.size(); ++i) {
-            if (metres + other < reach[i] && !model_.Paired(v, shifts[i])) consider(i, v, metres + other);
+            if (metres + other < reach[i] && !model_.Paired(v, shifts[i]))
+              consider(i, v, metres + other);
           }
         },
         [&](double bound) { return bound >= static_cast<double>(widest) + 1; });
@@ -332,11 +339,11 @@ void SlotFlow::PriceSite(const std::vector<int>& shifts, std::int64_t floor_pote
     std::sort(f.begin(), f.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first < b.first : a.second.volunteer < b.second.volunteer;
     });
-    std::size_t limit = short_[shifts[i]]
-                            ? f.size()
-                            : std::min<std::size_t>(
-                                  kAddPerRound * model_.instance().shifts[shifts[i]].headcount + 4,
-                                  f.size());
+    std::size_t limit =
+        short_[shifts[i]]
+            ? f.size()
+            : std::min<std::size_t>(
+                  kAddPerRound * model_.instance().shifts[shifts[i]].headcount + 4, f.size());
     for (std::size_t k = 0; k < limit; ++k) out[i].push_back(f[k].second);
   }
 }

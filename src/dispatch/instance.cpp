@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "base/time.h"
 
@@ -35,8 +34,9 @@ class Reader {
     if (!integral) return Invalid(Field(key), "must be an integer", "type");
     double as_double = j->get<double>();
     if (as_double < static_cast<double>(min) || as_double > static_cast<double>(max)) {
-      return Invalid(Field(key), "must be between " + std::to_string(min) + " and " +
-                                     std::to_string(max), "range");
+      return Invalid(Field(key),
+                     "must be between " + std::to_string(min) + " and " + std::to_string(max),
+                     "range");
     }
     return std::optional<std::int64_t>(j->is_number_unsigned()
                                            ? static_cast<std::int64_t>(j->get<std::uint64_t>())
@@ -177,7 +177,8 @@ Result<Shift> ParseShift(const Json& j, const std::string& path) {
   MUSTER_ASSIGN(s.paired_departments, r.Integers("paired_departments"));
   MUSTER_ASSIGN(s.starts_at, r.Time("starts_at"));
   MUSTER_ASSIGN(s.ends_at, r.Time("ends_at"));
-  if (s.ends_at <= s.starts_at) return Invalid(r.Field("ends_at"), "must be after starts_at", "order");
+  if (s.ends_at <= s.starts_at)
+    return Invalid(r.Field("ends_at"), "must be after starts_at", "order");
   MUSTER_ASSIGN(auto headcount, r.Integer("headcount", INT64_MIN, INT64_MAX));
   if (!headcount) return r.Missing("headcount");
   if (*headcount < 0) return Invalid(r.Field("headcount"), "must not be negative", "range");

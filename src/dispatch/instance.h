@@ -43,8 +43,8 @@ struct Shift {
   std::optional<LatLon> site;
   std::optional<std::int64_t> paired_unit;
   std::vector<std::int64_t> paired_departments;  // sorted, without duplicates
-  std::int64_t starts_at = 0;  // Unix seconds
-  std::int64_t ends_at = 0;    // Unix seconds, > starts_at
+  std::int64_t starts_at = 0;                    // Unix seconds
+  std::int64_t ends_at = 0;                      // Unix seconds, > starts_at
   std::int64_t headcount = 0;
   std::vector<std::string> skills;  // sorted, without duplicates
   bool high_risk = false;

@@ -102,7 +102,8 @@ void IntegerProgram::Build() {
       volunteer_rows_[v].push_back({row, true, day});
       for (std::size_t i = lo; i < hi; ++i) {
         if (model_.ShiftDay(pairs_[i].shift) != day) continue;
-        ia.push_back(row), ja.push_back(int(i) + 1), ar.push_back(double(model_.Duration(pairs_[i].shift)));
+        ia.push_back(row), ja.push_back(int(i) + 1),
+            ar.push_back(double(model_.Duration(pairs_[i].shift)));
       }
     }
   }
@@ -164,7 +165,7 @@ double IntegerProgram::ReducedCost(int v, int s, std::int64_t cost) const {
 }
 
 std::optional<std::vector<Pair>> IntegerProgram::SolveInteger(int node_limit, bool* proven,
-                                                             int time_limit_ms) {
+                                                              int time_limit_ms) {
   glp_prob* lp = Lp(lp_);
   for (std::size_t j = 0; j < pairs_.size(); ++j) glp_set_col_kind(lp, int(j) + 1, GLP_BV);
   NodeBudget budget{node_limit};

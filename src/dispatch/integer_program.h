@@ -56,11 +56,11 @@ class IntegerProgram {
   void Build();
 
   const Model& model_;
-  std::vector<Pair> pairs_;  // sorted by volunteer, then shift start
-  void* lp_ = nullptr;       // glp_prob*, kept out of the header so glpk.h stays private
-  std::vector<int> shift_row_;                     // per shift: GLPK row or 0
+  std::vector<Pair> pairs_;     // sorted by volunteer, then shift start
+  void* lp_ = nullptr;          // glp_prob*, kept out of the header so glpk.h stays private
+  std::vector<int> shift_row_;  // per shift: GLPK row or 0
   std::vector<std::vector<VolunteerRow>> volunteer_rows_;  // per volunteer
-  std::vector<double> duals_;                      // by GLPK row - 1
+  std::vector<double> duals_;                              // by GLPK row - 1
   int coverage_row_ = 0;
   bool minimise_cost_ = false;
 };

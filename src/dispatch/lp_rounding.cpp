@@ -17,7 +17,8 @@ std::vector<int> Trim(const Model& model, int v, std::vector<int> schedule) {
     std::int64_t hours = model.Duration(s);
     bool fits = true;
     for (int o : kept) {
-      if (shifts[o].starts_at < shifts[s].ends_at && shifts[s].starts_at < shifts[o].ends_at) fits = false;
+      if (shifts[o].starts_at < shifts[s].ends_at && shifts[s].starts_at < shifts[o].ends_at)
+        fits = false;
       if (model.ShiftDay(o) == model.ShiftDay(s)) hours += model.Duration(o);
     }
     if (fits && hours <= model.instance().volunteers[v].max_seconds_per_day) kept.push_back(s);

@@ -20,8 +20,8 @@ double Haversine(double lat1, double lon1, double cos1, double lat2, double lon2
 }  // namespace
 
 double HaversineMetres(LatLon a, LatLon b) {
-  return Haversine(a.lat * kRadians, a.lon * kRadians, std::cos(a.lat * kRadians),
-                   b.lat * kRadians, b.lon * kRadians, std::cos(b.lat * kRadians));
+  return Haversine(a.lat * kRadians, a.lon * kRadians, std::cos(a.lat * kRadians), b.lat * kRadians,
+                   b.lon * kRadians, std::cos(b.lat * kRadians));
 }
 
 Model::Model(const Instance& instance) : instance_(instance) {
@@ -62,8 +62,8 @@ Model::Model(const Instance& instance) : instance_(instance) {
     sites_.push_back(point(s.site));
     shift_day_.push_back(DayOf(instance, s.starts_at));
   }
-  min_penalty_ = std::min<std::int64_t>({0, instance.penalties.same_unit,
-                                         instance.penalties.other_unit});
+  min_penalty_ =
+      std::min<std::int64_t>({0, instance.penalties.same_unit, instance.penalties.other_unit});
 }
 
 bool Model::HasSkills(int v, int s) const {
@@ -168,8 +168,8 @@ std::int64_t Model::MaxCostBound() const {
     double spread = (lat_hi - lat_lo) + std::min(lon_hi - lon_lo, std::numbers::pi);
     metres = std::min(spread, std::numbers::pi) * kEarthRadiusMetres;
   }
-  std::int64_t penalty = std::max<std::int64_t>(
-      {0, instance_.penalties.same_unit, instance_.penalties.other_unit});
+  std::int64_t penalty =
+      std::max<std::int64_t>({0, instance_.penalties.same_unit, instance_.penalties.other_unit});
   return static_cast<std::int64_t>(std::ceil(metres)) + 1 + penalty;
 }
 

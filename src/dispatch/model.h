@@ -53,8 +53,8 @@ class Model {
 
  private:
   struct SkillSet {
-    std::uint64_t mask = 0;         // skills numbered below 64
-    std::vector<int> beyond_64;     // sorted skill numbers from 64 on
+    std::uint64_t mask = 0;      // skills numbered below 64
+    std::vector<int> beyond_64;  // sorted skill numbers from 64 on
   };
   struct Point {
     bool present = false;

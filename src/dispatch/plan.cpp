@@ -10,8 +10,8 @@ std::string PlanToJson(const Plan& plan) {
   for (std::size_t i = 0; i < plan.assignments.size(); ++i) {
     const Assignment& a = plan.assignments[i];
     out += i == 0 ? "\n    " : ",\n    ";
-    out += "{\"shift\": " + std::to_string(a.shift) + ", \"volunteer\": " +
-           std::to_string(a.volunteer) + "}";
+    out += "{\"shift\": " + std::to_string(a.shift) +
+           ", \"volunteer\": " + std::to_string(a.volunteer) + "}";
   }
   out += plan.assignments.empty() ? "],\n" : "\n  ],\n";
   out += "  \"coverage\": " + std::to_string(plan.coverage) + ",\n";
@@ -20,8 +20,9 @@ std::string PlanToJson(const Plan& plan) {
   for (std::size_t i = 0; i < plan.unfilled.size(); ++i) {
     const Unfilled& u = plan.unfilled[i];
     out += i == 0 ? "\n    " : ",\n    ";
-    out += "{\"shift\": " + std::to_string(u.shift) + ", \"missing\": " +
-           std::to_string(u.missing) + ", \"code\": " + nlohmann::json(u.code).dump() +
+    out += "{\"shift\": " + std::to_string(u.shift) +
+           ", \"missing\": " + std::to_string(u.missing) +
+           ", \"code\": " + nlohmann::json(u.code).dump() +
            ", \"reason\": " + nlohmann::json(u.reason).dump() + "}";
   }
   out += plan.unfilled.empty() ? "],\n" : "\n  ],\n";

@@ -45,9 +45,7 @@ struct Plan {
   std::int64_t solve_ms = 0;
 
   // Returns whether the plan is proven optimal (its coverage and cost equal its bound).
-  bool ProvenOptimal() const {
-    return bound && bound->coverage == coverage && bound->cost == cost;
-  }
+  bool ProvenOptimal() const { return bound && bound->coverage == coverage && bound->cost == cost; }
 };
 
 // Serialises `plan` as the JSON of shared/spec/DISPATCH.md ("Plan"), plus "method".

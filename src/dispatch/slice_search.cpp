@@ -1,11 +1,11 @@
 #include "dispatch/slice_search.h"
 
+#include <lemon/network_simplex.h>
+#include <lemon/smart_graph.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <lemon/network_simplex.h>
-#include <lemon/smart_graph.h>
 
 namespace muster::dispatch {
 namespace {
@@ -33,9 +33,13 @@ std::pair<std::int64_t, std::int64_t> Totals(const Model& model, const std::vect
 }  // namespace
 
 SliceSearch::SliceSearch(const Model& model, const CandidatePool& pool)
-    : model_(model), pool_(pool), schedule_(model.volunteer_count()),
-      crew_(model.shift_count()), in_slice_(model.shift_count(), 0),
-      node_of_(model.volunteer_count(), -1), changed_at_(model.volunteer_count(), 0) {
+    : model_(model),
+      pool_(pool),
+      schedule_(model.volunteer_count()),
+      crew_(model.shift_count()),
+      in_slice_(model.shift_count(), 0),
+      node_of_(model.volunteer_count(), -1),
+      changed_at_(model.volunteer_count(), 0) {
   const auto& shifts = model.instance().shifts;
   std::vector<std::int64_t> starts;
   for (const Shift& s : shifts) {
@@ -157,8 +161,7 @@ bool SliceSearch::SolveSlice(const std::vector<int>& slice) {
   return true;
 }
 
-void SliceSearch::Apply(const std::vector<int>& slice,
-                        std::vector<std::vector<Candidate>> crews) {
+void SliceSearch::Apply(const std::vector<int>& slice, std::vector<std::vector<Candidate>> crews) {
   for (std::size_t i = 0; i < slice.size(); ++i) {
     int s = slice[i];
     for (const Candidate& c : crew_[s]) {

@@ -86,11 +86,11 @@ class SliceSearch {
 
   const Model& model_;
   const CandidatePool& pool_;
-  std::vector<std::vector<int>> slices_;    // per distinct start time: the shifts running then
-  std::vector<std::vector<int>> schedule_;  // per volunteer: its shifts
+  std::vector<std::vector<int>> slices_;      // per distinct start time: the shifts running then
+  std::vector<std::vector<int>> schedule_;    // per volunteer: its shifts
   std::vector<std::vector<Candidate>> crew_;  // per shift: its volunteers, ascending
-  std::vector<char> in_slice_;              // per shift, scratch
-  std::vector<int> node_of_;                // per volunteer, scratch: flow node or -1
+  std::vector<char> in_slice_;                // per shift, scratch
+  std::vector<int> node_of_;                  // per volunteer, scratch: flow node or -1
   // Change tracking, so that sweeps skip neighbourhoods nothing has touched: a counter of
   // changes, when each volunteer's shifts last changed, when each slice was last solved, and
   // the pool size then (a grown pool offers new pairs everywhere).

@@ -89,7 +89,8 @@ double VolunteerGrid::BoundOutside(const LatLon& site, int center_row, int cente
     return 2 * kEarthRadiusMetres * std::asin(std::min(1.0, std::sqrt(h)));
   };
   if (center_col + radius < cols_ - 1) {
-    bound = std::min(bound, longitude_gap(lon0_ + (center_col + radius + 1) * cell_lon_ - site.lon));
+    bound =
+        std::min(bound, longitude_gap(lon0_ + (center_col + radius + 1) * cell_lon_ - site.lon));
   }
   if (center_col - radius > 0) {
     bound = std::min(bound, longitude_gap(site.lon - (lon0_ + (center_col - radius) * cell_lon_)));

@@ -40,10 +40,10 @@ class VolunteerGrid {
   std::vector<int> members_;     // volunteer indices by cell, ascending within a cell
   int rows_ = 0;
   int cols_ = 0;
-  double lat0_ = 0, lon0_ = 0;            // degrees, south-west corner
-  double cell_lat_ = 1, cell_lon_ = 1;    // degrees
-  double lat1_ = 0, lon1_ = 0;            // degrees, north-east corner of the homes
-  double min_cos_lat_ = 1;                // smallest cos(latitude) over the grid
+  double lat0_ = 0, lon0_ = 0;          // degrees, south-west corner
+  double cell_lat_ = 1, cell_lon_ = 1;  // degrees
+  double lat1_ = 0, lon1_ = 0;          // degrees, north-east corner of the homes
+  double min_cos_lat_ = 1;              // smallest cos(latitude) over the grid
 };
 
 template <typename Visit, typename Stop>
@@ -56,7 +56,8 @@ void VolunteerGrid::Search(const std::optional<LatLon>& site, Visit&& visit, Sto
   }
   int center_row = RowOf(site->lat);
   int center_col = ColOf(site->lon);
-  int max_radius = std::max({center_row, rows_ - 1 - center_row, center_col, cols_ - 1 - center_col});
+  int max_radius =
+      std::max({center_row, rows_ - 1 - center_row, center_col, cols_ - 1 - center_col});
   for (int r = 0; r <= max_radius; ++r) {
     for (int row = center_row - r; row <= center_row + r; ++row) {
       if (row < 0 || row >= rows_) continue;

@@ -1,13 +1,12 @@
 // Runs every data file under tests/dispatch/cases: {"instance": {...}, "expected": {...}}, where
-// expected holds "coverage" and "cost" of the optimum (and optionally "method" and "unfilled_codes"),
-// or "error_field" for an instance that must be refused.
+// expected holds "coverage" and "cost" of the optimum (and optionally "method" and
+// "unfilled_codes"), or "error_field" for an instance that must be refused.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "dispatch/engine.h"
 #include "dispatch/oracle.h"

@@ -1,11 +1,11 @@
+#include "cli/dispatch_command.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "cli/dispatch_command.h"
 
 namespace muster::cli {
 namespace {
@@ -14,8 +14,9 @@ class DispatchCommand : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("dispatch_command_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("dispatch_command_test_" +
+            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -59,7 +60,8 @@ TEST_F(DispatchCommand, RefusesAMalformedInstanceWithStatus2) {
   text.replace(text.find("\"ends_at\": \"2022-01-12T12"), 25, "\"ends_at\": \"2022-01-12T07");
   std::string in = Write("bad.json", text);
   EXPECT_EQ(Run({"--in", in, "--out", (dir_ / "plan.json").string()}), 2);
-  EXPECT_NE(err_.str().find("shifts[0].ends_at: must be after starts_at"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("shifts[0].ends_at: must be after starts_at"), std::string::npos)
+      << err_.str();
   EXPECT_FALSE(std::filesystem::exists(dir_ / "plan.json"));
 }
 

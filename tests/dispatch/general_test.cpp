@@ -37,7 +37,8 @@ Plan SolveBoundedPlan(const Instance& in) {
   }
   for (std::size_t s = 0; s < in.shifts.size(); ++s) {
     if (filled[s] < in.shifts[s].headcount) {
-      plan.unfilled.push_back({in.shifts[s].id, in.shifts[s].headcount - filled[s], "all_used", "x"});
+      plan.unfilled.push_back(
+          {in.shifts[s].id, in.shifts[s].headcount - filled[s], "all_used", "x"});
     }
   }
   return plan;

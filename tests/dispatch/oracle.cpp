@@ -1,21 +1,22 @@
 #include "dispatch/oracle.h"
 
+#include <lemon/network_simplex.h>
+#include <lemon/smart_graph.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <numbers>
 #include <set>
 
-#include <lemon/network_simplex.h>
-#include <lemon/smart_graph.h>
-
 namespace muster::dispatch::oracle {
 namespace {
 
 double Metres(const LatLon& a, const LatLon& b) {
   const double r = 6371008.8, k = std::numbers::pi / 180;
-  double h = std::pow(std::sin((b.lat - a.lat) * k / 2), 2) +
-             std::cos(a.lat * k) * std::cos(b.lat * k) * std::pow(std::sin((b.lon - a.lon) * k / 2), 2);
+  double h =
+      std::pow(std::sin((b.lat - a.lat) * k / 2), 2) +
+      std::cos(a.lat * k) * std::cos(b.lat * k) * std::pow(std::sin((b.lon - a.lon) * k / 2), 2);
   return 2 * r * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
@@ -35,10 +36,11 @@ bool Eligible(const Instance& in, int v, int s) {
   bool window = std::any_of(vol.available.begin(), vol.available.end(), [&](const Window& w) {
     return w.begin <= sh.starts_at && sh.ends_at <= w.end;
   });
-  bool skills = std::includes(vol.skills.begin(), vol.skills.end(), sh.skills.begin(), sh.skills.end());
+  bool skills =
+      std::includes(vol.skills.begin(), vol.skills.end(), sh.skills.begin(), sh.skills.end());
   bool risk = !sh.high_risk || vol.high_risk_ok;
-  bool age = (!sh.min_age && !sh.max_age) ||
-             (vol.age && (!sh.min_age || *vol.age >= *sh.min_age) && (!sh.max_age || *vol.age <= *sh.max_age));
+  bool age = (!sh.min_age && !sh.max_age) || (vol.age && (!sh.min_age || *vol.age >= *sh.min_age) &&
+                                              (!sh.max_age || *vol.age <= *sh.max_age));
   return window && skills && risk && age;
 }
 
@@ -46,8 +48,8 @@ std::int64_t Cost(const Instance& in, int v, int s) {
   const Volunteer& vol = in.volunteers[v];
   const Shift& sh = in.shifts[s];
   std::int64_t d = vol.home && sh.site ? std::llround(Metres(*vol.home, *sh.site)) : 0;
-  bool paired = vol.department && std::count(sh.paired_departments.begin(), sh.paired_departments.end(),
-                                             *vol.department) > 0;
+  bool paired = vol.department && std::count(sh.paired_departments.begin(),
+                                             sh.paired_departments.end(), *vol.department) > 0;
   if (paired) return d;
   if (vol.unit && sh.paired_unit && *vol.unit == *sh.paired_unit) return d + in.penalties.same_unit;
   return d + in.penalties.other_unit;
@@ -62,9 +64,11 @@ std::string CheckPlan(const Instance& in, const Plan& plan) {
   std::map<int, std::vector<int>> by_volunteer;
   std::int64_t coverage = 0, cost = 0;
   for (const Assignment& a : plan.assignments) {
-    if (!key.shift.count(a.shift) || !key.volunteer.count(a.volunteer)) return "unknown id in assignment";
+    if (!key.shift.count(a.shift) || !key.volunteer.count(a.volunteer))
+      return "unknown id in assignment";
     int s = key.shift[a.shift], v = key.volunteer[a.volunteer];
-    std::string pair = " (shift " + std::to_string(a.shift) + ", volunteer " + std::to_string(a.volunteer) + ")";
+    std::string pair =
+        " (shift " + std::to_string(a.shift) + ", volunteer " + std::to_string(a.volunteer) + ")";
     if (!Eligible(in, v, s)) return "ineligible pair" + pair;
     if (!seen.insert({s, v}).second) return "duplicate pair" + pair;
     if (++filled[s] > in.shifts[s].headcount) return "headcount exceeded" + pair;
@@ -77,26 +81,31 @@ std::string CheckPlan(const Instance& in, const Plan& plan) {
     for (std::size_t i = 0; i < shifts.size(); ++i) {
       const Shift& a = in.shifts[shifts[i]];
       for (std::size_t j = i + 1; j < shifts.size(); ++j) {
-        if (Overlap(a, in.shifts[shifts[j]])) return "overlapping shifts for volunteer " + std::to_string(in.volunteers[v].id);
+        if (Overlap(a, in.shifts[shifts[j]]))
+          return "overlapping shifts for volunteer " + std::to_string(in.volunteers[v].id);
       }
       hours[DayOf(in, a.starts_at)] += a.ends_at - a.starts_at;
     }
     for (auto [day, total] : hours) {
-      if (total > in.volunteers[v].max_seconds_per_day) return "daily cap exceeded for volunteer " + std::to_string(in.volunteers[v].id);
+      if (total > in.volunteers[v].max_seconds_per_day)
+        return "daily cap exceeded for volunteer " + std::to_string(in.volunteers[v].id);
     }
   }
-  if (coverage != plan.coverage) return "coverage " + std::to_string(plan.coverage) + " != " + std::to_string(coverage);
+  if (coverage != plan.coverage)
+    return "coverage " + std::to_string(plan.coverage) + " != " + std::to_string(coverage);
   if (cost != plan.cost) return "cost " + std::to_string(plan.cost) + " != " + std::to_string(cost);
   std::size_t below = 0;
   for (const Unfilled& u : plan.unfilled) {
     if (!key.shift.count(u.shift)) return "unknown shift in unfilled";
     int s = key.shift[u.shift];
-    if (u.missing != in.shifts[s].headcount - filled[s] || u.missing <= 0) return "wrong missing count for shift " + std::to_string(u.shift);
+    if (u.missing != in.shifts[s].headcount - filled[s] || u.missing <= 0)
+      return "wrong missing count for shift " + std::to_string(u.shift);
     if (u.reason.empty()) return "unfilled shift without reason";
     ++below;
   }
   for (std::size_t s = 0; s < in.shifts.size(); ++s) {
-    if (filled[s] < in.shifts[s].headcount && below-- == 0) return "an unfilled shift is not listed";
+    if (filled[s] < in.shifts[s].headcount && below-- == 0)
+      return "an unfilled shift is not listed";
   }
   if (plan.bound && (plan.bound->coverage < coverage ||
                      (plan.bound->coverage == coverage && plan.bound->cost > cost))) {
@@ -146,7 +155,10 @@ Optimum FullFlow(const Instance& in) {
       auto day_key = std::make_pair(v, day);
       if (!day_node.count(day_key)) {
         day_node[day_key] = g.addNode();
-        arc(source, day_node[day_key], std::min<std::int64_t>(in.volunteers[v].max_seconds_per_day / length, slots_per_day[day]), 0);
+        arc(source, day_node[day_key],
+            std::min<std::int64_t>(in.volunteers[v].max_seconds_per_day / length,
+                                   slots_per_day[day]),
+            0);
       }
       arc(day_node[day_key], n, 1, 0);
     }
@@ -178,7 +190,8 @@ Optimum Exhaustive(const Instance& in) {
   }
   Optimum best;
   std::vector<int> chosen;
-  // Depth-first over include/exclude of each pair; infeasible branches are cut by CheckPlan's rules.
+  // Depth-first over include/exclude of each pair; infeasible branches are cut by CheckPlan's
+  // rules.
   auto feasible_with = [&](int s, int v) {
     std::int64_t filled = 0, hours = in.shifts[s].ends_at - in.shifts[s].starts_at;
     for (int i : chosen) {
@@ -186,7 +199,8 @@ Optimum Exhaustive(const Instance& in) {
       filled += cs == s;
       if (cv != v) continue;
       if (Overlap(in.shifts[cs], in.shifts[s])) return false;
-      if (DayOf(in, in.shifts[cs].starts_at) == DayOf(in, in.shifts[s].starts_at)) hours += in.shifts[cs].ends_at - in.shifts[cs].starts_at;
+      if (DayOf(in, in.shifts[cs].starts_at) == DayOf(in, in.shifts[s].starts_at))
+        hours += in.shifts[cs].ends_at - in.shifts[cs].starts_at;
     }
     return filled < in.shifts[s].headcount && hours <= in.volunteers[v].max_seconds_per_day;
   };
@@ -197,7 +211,9 @@ Optimum Exhaustive(const Instance& in) {
       if (!have || cov > best.coverage || (cov == best.coverage && cost < best.cost)) {
         have = true;
         best.coverage = cov, best.cost = cost, best.assignments.clear();
-        for (int k : chosen) best.assignments.push_back({in.shifts[std::get<0>(pairs[k])].id, in.volunteers[std::get<1>(pairs[k])].id});
+        for (int k : chosen)
+          best.assignments.push_back(
+              {in.shifts[std::get<0>(pairs[k])].id, in.volunteers[std::get<1>(pairs[k])].id});
       }
       return;
     }

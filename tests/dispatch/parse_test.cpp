@@ -8,14 +8,16 @@ namespace muster::dispatch {
 namespace {
 
 // A valid instance with one volunteer and one shift; each test breaks one field of it.
-std::string Valid(const std::string& volunteer_extra = "", const std::string& shift_extra = "",
-                  const std::string& shift_times =
-                      R"("starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T12:00:00+08:00")") {
+std::string Valid(
+    const std::string& volunteer_extra = "", const std::string& shift_extra = "",
+    const std::string& shift_times =
+        R"("starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T12:00:00+08:00")") {
   return R"({"volunteers": [{"id": 1, "unit": 3, "home": [22.54, 114.05],
               "available": [["2022-01-12T08:00:00+08:00", "2022-01-12T22:00:00+08:00"]],
-              "max_hours_per_day": 8)" + volunteer_extra + R"(}],
-             "shifts": [{"id": 10, "site": [22.55, 114.13], "headcount": 2, )" + shift_times +
-         shift_extra + "}]}";
+              "max_hours_per_day": 8)" +
+         volunteer_extra + R"(}],
+             "shifts": [{"id": 10, "site": [22.55, 114.13], "headcount": 2, )" +
+         shift_times + shift_extra + "}]}";
 }
 
 std::string FieldOf(const std::string& json) {
@@ -46,26 +48,35 @@ TEST(ParseInstance, RefusesBadJson) {
 TEST(ParseInstance, RefusesANonObjectRoot) { EXPECT_FALSE(ParseInstance("[1, 2]").ok()); }
 
 TEST(ParseInstance, RefusesUnknownTimeFormat) {
-  EXPECT_EQ(FieldOf(Valid("", "", R"("starts_at": "2022-01-12 08:00", "ends_at": "2022-01-12T12:00:00+08:00")")),
-            "shifts[0].starts_at");
-  EXPECT_EQ(FieldOf(Valid("", "", R"("starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T12:00:00")")),
-            "shifts[0].ends_at");
+  EXPECT_EQ(
+      FieldOf(Valid("", "",
+                    R"("starts_at": "2022-01-12 08:00", "ends_at": "2022-01-12T12:00:00+08:00")")),
+      "shifts[0].starts_at");
+  EXPECT_EQ(
+      FieldOf(Valid(
+          "", "", R"("starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T12:00:00")")),
+      "shifts[0].ends_at");
 }
 
 TEST(ParseInstance, RefusesEndBeforeOrAtStart) {
-  Result<Instance> r = ParseInstance(Valid("", "", R"("starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T08:00:00+08:00")"));
+  Result<Instance> r = ParseInstance(
+      Valid("", "",
+            R"("starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T08:00:00+08:00")"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().ToString(), "shifts[0].ends_at: must be after starts_at");
 }
 
 TEST(ParseInstance, RefusesAnAvailabilityWindowThatEndsFirst) {
-  std::string json = R"({"volunteers": [{"id": 1, "available": [["2022-01-12T22:00:00+08:00", "2022-01-12T08:00:00+08:00"]]}]})";
+  std::string json =
+      R"({"volunteers": [{"id": 1, "available": [["2022-01-12T22:00:00+08:00", "2022-01-12T08:00:00+08:00"]]}]})";
   EXPECT_EQ(FieldOf(json), "volunteers[0].available[0]");
 }
 
 TEST(ParseInstance, RefusesNegativeHeadcount) {
-  EXPECT_EQ(FieldOf(R"({"shifts": [{"id": 1, "starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T12:00:00+08:00", "headcount": -1}]})"),
-            "shifts[0].headcount");
+  EXPECT_EQ(
+      FieldOf(
+          R"({"shifts": [{"id": 1, "starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T12:00:00+08:00", "headcount": -1}]})"),
+      "shifts[0].headcount");
 }
 
 TEST(ParseInstance, RefusesDuplicateIds) {
@@ -79,8 +90,10 @@ TEST(ParseInstance, RefusesDuplicateIds) {
 TEST(ParseInstance, RefusesCoordinatesOutOfRange) {
   EXPECT_EQ(FieldOf(R"({"volunteers": [{"id": 1, "home": [91, 114]}]})"), "volunteers[0].home");
   EXPECT_EQ(FieldOf(R"({"volunteers": [{"id": 1, "home": [22, 181]}]})"), "volunteers[0].home");
-  EXPECT_EQ(FieldOf(R"({"shifts": [{"id": 1, "site": [-90.5, 0], "starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T12:00:00+08:00", "headcount": 1}]})"),
-            "shifts[0].site");
+  EXPECT_EQ(
+      FieldOf(
+          R"({"shifts": [{"id": 1, "site": [-90.5, 0], "starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T12:00:00+08:00", "headcount": 1}]})"),
+      "shifts[0].site");
 }
 
 TEST(ParseInstance, RefusesFieldsOfTheWrongType) {
@@ -92,7 +105,8 @@ TEST(ParseInstance, RefusesFieldsOfTheWrongType) {
   EXPECT_EQ(FieldOf(Valid("", R"(, "headcount": "2")")), "shifts[0].headcount");
   EXPECT_EQ(FieldOf(Valid("", R"(, "priority": 0)")), "shifts[0].priority");
   EXPECT_EQ(FieldOf(Valid("", R"(, "priority": 101)")), "shifts[0].priority");
-  EXPECT_EQ(FieldOf(Valid("", R"(, "paired_departments": [1, "x"])")), "shifts[0].paired_departments");
+  EXPECT_EQ(FieldOf(Valid("", R"(, "paired_departments": [1, "x"])")),
+            "shifts[0].paired_departments");
   EXPECT_EQ(FieldOf(Valid("", R"(, "starts_at": 1642000000)")), "shifts[0].starts_at");
   EXPECT_EQ(FieldOf(R"({"volunteers": {"id": 1}})"), "volunteers");
   EXPECT_EQ(FieldOf(R"({"volunteers": [{"id": "1"}]})"), "volunteers[0].id");
@@ -102,12 +116,17 @@ TEST(ParseInstance, RefusesFieldsOfTheWrongType) {
 }
 
 TEST(ParseInstance, RequiresShiftTimesAndHeadcount) {
-  EXPECT_EQ(FieldOf(R"({"shifts": [{"id": 1, "ends_at": "2022-01-12T12:00:00+08:00", "headcount": 1}]})"),
-            "shifts[0].starts_at");
-  EXPECT_EQ(FieldOf(R"({"shifts": [{"id": 1, "starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T12:00:00+08:00"}]})"),
-            "shifts[0].headcount");
-  EXPECT_EQ(FieldOf(R"({"shifts": [{"starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T12:00:00+08:00", "headcount": 1}]})"),
-            "shifts[0].id");
+  EXPECT_EQ(
+      FieldOf(R"({"shifts": [{"id": 1, "ends_at": "2022-01-12T12:00:00+08:00", "headcount": 1}]})"),
+      "shifts[0].starts_at");
+  EXPECT_EQ(
+      FieldOf(
+          R"({"shifts": [{"id": 1, "starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T12:00:00+08:00"}]})"),
+      "shifts[0].headcount");
+  EXPECT_EQ(
+      FieldOf(
+          R"({"shifts": [{"starts_at": "2022-01-12T08:00:00+08:00", "ends_at": "2022-01-12T12:00:00+08:00", "headcount": 1}]})"),
+      "shifts[0].id");
 }
 
 TEST(ParseInstance, ReadsTimezoneForCalendarDays) {

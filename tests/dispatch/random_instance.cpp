@@ -1,16 +1,16 @@
 #include "dispatch/random_instance.h"
 
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 namespace muster::dispatch::testing {
 namespace {
 
 std::string Time(std::int64_t day, std::int64_t hour) {
   char buf[40];
-  std::snprintf(buf, sizeof buf, "2022-01-%02dT%02d:00:00+08:00", int(12 + day + hour / 24), int(hour % 24));
+  std::snprintf(buf, sizeof buf, "2022-01-%02dT%02d:00:00+08:00", int(12 + day + hour / 24),
+                int(hour % 24));
   return buf;
 }
 
@@ -18,7 +18,9 @@ std::string Time(std::int64_t day, std::int64_t hour) {
 
 std::string RandomInstanceJson(std::uint64_t seed, const RandomSpec& spec) {
   std::mt19937_64 rng(seed);
-  auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
+  auto uniform = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  };
   auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   auto chance = [&](double p) { return uniform(0, 1) < p; };
   const char* skills[] = {"medical", "driver", "translator"};
@@ -46,10 +48,15 @@ std::string RandomInstanceJson(std::uint64_t seed, const RandomSpec& spec) {
   for (int i = 0; i < spec.shifts; ++i) {
     int day = pick(0, spec.days - 1);
     int length = spec.aligned ? spec.slot_hours : pick(1, 4) * 2;
-    int start = spec.aligned ? pick(0, 24 / spec.slot_hours - 1) * spec.slot_hours : pick(0, 24 - length);
-    nlohmann::json s{{"id", 1 + i}, {"starts_at", Time(day, start)}, {"ends_at", Time(day, start + length)},
-                     {"headcount", pick(0, spec.max_headcount)}, {"priority", pick(1, spec.max_priority)},
-                     {"paired_unit", pick(1, 4)}, {"paired_departments", {pick(1, 8), pick(1, 8)}}};
+    int start =
+        spec.aligned ? pick(0, 24 / spec.slot_hours - 1) * spec.slot_hours : pick(0, 24 - length);
+    nlohmann::json s{{"id", 1 + i},
+                     {"starts_at", Time(day, start)},
+                     {"ends_at", Time(day, start + length)},
+                     {"headcount", pick(0, spec.max_headcount)},
+                     {"priority", pick(1, spec.max_priority)},
+                     {"paired_unit", pick(1, 4)},
+                     {"paired_departments", {pick(1, 8), pick(1, 8)}}};
     if (chance(0.95)) s["site"] = {uniform(22.50, 22.60), uniform(113.95, 114.10)};
     if (chance(spec.skill_rate)) s["skills"] = {skills[pick(0, 2)]};
     if (chance(spec.risk_rate)) s["high_risk"] = true;

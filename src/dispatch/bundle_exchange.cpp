@@ -1,16 +1,10 @@
-#include <lemon/network_simplex.h>
-#include <lemon/smart_graph.h>
-
 #include <algorithm>
-#include <map>
 
+#include "dispatch/assignment_flow.h"
 #include "dispatch/slice_search.h"
 
 namespace muster::dispatch {
 namespace {
-
-using Digraph = lemon::SmartDigraph;
-using Simplex = lemon::NetworkSimplex<Digraph, std::int64_t, std::int64_t>;
 
 // Each bundle is offered to its owner and at most this many other volunteers, the cheapest.
 constexpr std::size_t kTakersPerBundle = 24;
@@ -41,6 +35,31 @@ std::int64_t SliceSearch::BundleCost(int v, const std::vector<int>& bundle) cons
   return cost;
 }
 
+std::vector<AssignmentArc> SliceSearch::BundleTakers(
+    const std::vector<int>& owners, const std::vector<std::vector<int>>& bundles) const {
+  // The shortest pool list of a bundle is scanned and the others searched.
+  std::vector<AssignmentArc> arcs;
+  for (std::size_t b = 0; b < bundles.size(); ++b) {
+    int base = *std::min_element(bundles[b].begin(), bundles[b].end(), [&](int x, int y) {
+      return pool_.Of(x).size() < pool_.Of(y).size();
+    });
+    std::vector<AssignmentArc> mine;
+    for (const Candidate& c : pool_.Of(base)) {
+      std::int64_t cost = BundleCost(c.volunteer, bundles[b]);
+      if (cost >= 0) mine.push_back({c.volunteer, int(b), cost});
+    }
+    // The owner and the cheapest takers suffice for a good exchange and keep the flow small.
+    std::sort(mine.begin(), mine.end(), [&](const AssignmentArc& x, const AssignmentArc& y) {
+      bool x_owns = x.left == owners[b], y_owns = y.left == owners[b];
+      if (x_owns != y_owns) return x_owns;
+      return x.cost != y.cost ? x.cost < y.cost : x.left < y.left;
+    });
+    if (mine.size() > kTakersPerBundle) mine.resize(kTakersPerBundle);
+    arcs.insert(arcs.end(), mine.begin(), mine.end());
+  }
+  return arcs;
+}
+
 bool SliceSearch::ExchangeDay(std::int64_t day) {
   std::vector<int> owners;
   std::vector<std::vector<int>> bundles;
@@ -55,78 +74,25 @@ bool SliceSearch::ExchangeDay(std::int64_t day) {
     bundles.push_back(std::move(mine));
   }
   if (bundles.size() < 2) return false;
-  // Arcs: volunteer -> bundle for every volunteer in the pool of all its shifts; the shortest
-  // pool list of the bundle is scanned and the others searched.
-  struct Arc {
-    int volunteer, bundle;
-    std::int64_t cost;
-  };
-  std::vector<Arc> arcs;
+  std::vector<AssignmentArc> arcs = BundleTakers(owners, bundles);
   std::int64_t old_cost = 0, widest = 1;
-  for (std::size_t b = 0; b < bundles.size(); ++b) {
-    old_cost += BundleCost(owners[b], bundles[b]);
-    int base = *std::min_element(bundles[b].begin(), bundles[b].end(), [&](int x, int y) {
-      return pool_.Of(x).size() < pool_.Of(y).size();
-    });
-    std::vector<Arc> mine;
-    for (const Candidate& c : pool_.Of(base)) {
-      std::int64_t cost = BundleCost(c.volunteer, bundles[b]);
-      if (cost >= 0) mine.push_back({c.volunteer, int(b), cost});
-    }
-    // The cheapest takers and the owner suffice for a good exchange and keep the flow small.
-    std::sort(mine.begin(), mine.end(), [&](const Arc& x, const Arc& y) {
-      bool x_owns = x.volunteer == owners[b], y_owns = y.volunteer == owners[b];
-      if (x_owns != y_owns) return x_owns;
-      return x.cost != y.cost ? x.cost < y.cost : x.volunteer < y.volunteer;
-    });
-    if (mine.size() > kTakersPerBundle) mine.resize(kTakersPerBundle);
-    for (const Arc& a : mine) widest = std::max(widest, a.cost);
-    arcs.insert(arcs.end(), mine.begin(), mine.end());
-  }
+  for (std::size_t b = 0; b < bundles.size(); ++b) old_cost += BundleCost(owners[b], bundles[b]);
+  for (const AssignmentArc& a : arcs) widest = std::max(widest, a.cost);
+  // Every bundle must keep a volunteer: its reward outweighs any total cost.
   const std::int64_t n = std::int64_t(bundles.size());
   long double weight = static_cast<long double>(widest) * (n + 1) + 1;
   if (weight * (n + 4) * 4 >= static_cast<long double>(std::int64_t{1} << 61)) return false;
-  Digraph g;
-  Digraph::Node source = g.addNode(), sink = g.addNode();
-  std::vector<std::int64_t> upper, cost;
-  auto add_arc = [&](Digraph::Node a, Digraph::Node z, std::int64_t cap, std::int64_t c) {
-    g.addArc(a, z);
-    upper.push_back(cap);
-    cost.push_back(c);
-  };
-  std::vector<Digraph::Node> bundle_nodes;
-  for (std::int64_t b = 0; b < n; ++b) {
-    bundle_nodes.push_back(g.addNode());
-    add_arc(bundle_nodes.back(), sink, 1, -static_cast<std::int64_t>(weight));
-  }
-  std::map<int, Digraph::Node> volunteer_nodes;
-  for (const Arc& a : arcs) {
-    auto [it, fresh] = volunteer_nodes.emplace(a.volunteer, Digraph::Node());
-    if (fresh) {
-      it->second = g.addNode();
-      add_arc(source, it->second, 1, 0);
-    }
-  }
-  int first_pair = g.arcNum();
-  for (const Arc& a : arcs)
-    add_arc(volunteer_nodes[a.volunteer], bundle_nodes[a.bundle], 1, a.cost);
-  add_arc(source, sink, n, 0);
-  Digraph::ArcMap<std::int64_t> upper_map(g), cost_map(g);
-  for (Digraph::ArcIt a(g); a != lemon::INVALID; ++a) {
-    upper_map[a] = upper[std::size_t(g.id(a))];
-    cost_map[a] = cost[std::size_t(g.id(a))];
-  }
-  Simplex simplex(g);
-  simplex.upperMap(upper_map).costMap(cost_map).stSupply(source, sink, n);
-  if (simplex.run() != Simplex::OPTIMAL) return false;
+  std::optional<std::vector<char>> chosen =
+      SolveAssignment(arcs, std::vector<std::int64_t>(bundles.size(), 1),
+                      std::vector<std::int64_t>(bundles.size(), std::int64_t(weight)));
+  if (!chosen) return false;
   std::vector<int> taker(bundles.size(), -1);
   std::int64_t new_cost = 0;
   for (std::size_t i = 0; i < arcs.size(); ++i) {
-    if (simplex.flow(g.arcFromId(first_pair + int(i))) == 0) continue;
-    taker[std::size_t(arcs[i].bundle)] = arcs[i].volunteer;
+    if (!(*chosen)[i]) continue;
+    taker[std::size_t(arcs[i].right)] = arcs[i].left;
     new_cost += arcs[i].cost;
   }
-  // Every bundle keeps a volunteer (coverage is unchanged) and the day must get cheaper.
   if (std::count(taker.begin(), taker.end(), -1) > 0 || new_cost >= old_cost) return false;
   for (std::size_t b = 0; b < bundles.size(); ++b) {
     for (int s : bundles[b]) Leave(s, owners[b]);

@@ -1,17 +1,13 @@
 #include "dispatch/slice_search.h"
 
-#include <lemon/network_simplex.h>
-#include <lemon/smart_graph.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "dispatch/assignment_flow.h"
+
 namespace muster::dispatch {
 namespace {
-
-using Digraph = lemon::SmartDigraph;
-using Simplex = lemon::NetworkSimplex<Digraph, std::int64_t, std::int64_t>;
 
 bool Overlap(const Shift& a, const Shift& b) {
   return a.starts_at < b.ends_at && b.starts_at < a.ends_at;
@@ -83,70 +79,46 @@ bool SliceSearch::Fits(int v, int s) const {
 
 bool SliceSearch::SolveSlice(const std::vector<int>& slice) {
   const auto& shifts = model_.instance().shifts;
+  // Arcs for the pairs that fit once the volunteer's shifts of this slice are released.
   for (int s : slice) in_slice_[s] = 1;
-  Digraph g;
-  Digraph::Node source = g.addNode(), sink = g.addNode();
-  std::vector<std::int64_t> upper, cost;
-  auto add_arc = [&](Digraph::Node a, Digraph::Node b, std::int64_t cap, std::int64_t c) {
-    g.addArc(a, b);
-    upper.push_back(cap);
-    cost.push_back(c);
-  };
-  std::vector<int> volunteers;
-  std::vector<std::vector<const Candidate*>> arcs(slice.size());
-  std::vector<Digraph::Node> shift_nodes;
-  std::int64_t places = 0, widest = 1;
+  std::vector<AssignmentArc> arcs;
+  std::vector<const Candidate*> pairs;
+  std::int64_t places = 0, widest = 1, volunteers = 0;
   for (std::size_t i = 0; i < slice.size(); ++i) {
-    int s = slice[i];
-    shift_nodes.push_back(g.addNode());
-    places += shifts[s].headcount;
-    for (const Candidate& c : pool_.Of(s)) {
-      if (!Fits(c.volunteer, s)) continue;
-      if (node_of_[c.volunteer] < 0) {
-        node_of_[c.volunteer] = g.id(g.addNode());
-        volunteers.push_back(c.volunteer);
-      }
-      arcs[i].push_back(&c);
+    places += shifts[slice[i]].headcount;
+    for (const Candidate& c : pool_.Of(slice[i])) {
+      if (!Fits(c.volunteer, slice[i])) continue;
+      if (node_of_[c.volunteer] < 0) node_of_[c.volunteer] = 0, ++volunteers;
+      arcs.push_back({c.volunteer, int(i), c.cost});
+      pairs.push_back(&c);
       widest = std::max(widest, c.cost);
     }
   }
   for (int s : slice) in_slice_[s] = 0;
-  places = std::min<std::int64_t>(places, std::int64_t(volunteers.size()));
+  for (const AssignmentArc& a : arcs) node_of_[a.left] = -1;
+  places = std::min(places, volunteers);
   // One unit of priority must outweigh the cost of every assignment of the neighbourhood.
   long double weight = static_cast<long double>(widest) * (places + 1) + 1;
-  bool fits = weight * 100 * (places + 4) * 4 < static_cast<long double>(std::int64_t{1} << 61);
-  if (!fits || volunteers.empty()) {
-    for (int v : volunteers) node_of_[v] = -1;
+  if (arcs.empty() ||
+      weight * 100 * (places + 4) * 4 >= static_cast<long double>(std::int64_t{1} << 61)) {
     return false;
   }
-  for (int v : volunteers) add_arc(source, g.nodeFromId(node_of_[v]), 1, 0);
-  int first_pair = g.arcNum();
-  for (std::size_t i = 0; i < slice.size(); ++i) {
-    for (const Candidate* c : arcs[i]) {
-      add_arc(g.nodeFromId(node_of_[c->volunteer]), shift_nodes[i], 1, c->cost);
-    }
-    add_arc(shift_nodes[i], sink, shifts[slice[i]].headcount,
-            -shifts[slice[i]].priority * static_cast<std::int64_t>(weight));
+  std::vector<std::int64_t> capacity, reward;
+  for (int s : slice) {
+    capacity.push_back(shifts[s].headcount);
+    reward.push_back(shifts[s].priority * static_cast<std::int64_t>(weight));
   }
-  add_arc(source, sink, places, 0);
-  for (int v : volunteers) node_of_[v] = -1;
-
-  Digraph::ArcMap<std::int64_t> upper_map(g), cost_map(g);
-  for (Digraph::ArcIt a(g); a != lemon::INVALID; ++a) {
-    upper_map[a] = upper[std::size_t(g.id(a))];
-    cost_map[a] = cost[std::size_t(g.id(a))];
-  }
-  Simplex simplex(g);
-  simplex.upperMap(upper_map).costMap(cost_map).stSupply(source, sink, places);
-  if (simplex.run() != Simplex::OPTIMAL) return false;
+  std::optional<std::vector<char>> chosen = SolveAssignment(arcs, capacity, reward);
+  if (!chosen) return false;
   std::vector<std::vector<Candidate>> crews(slice.size());
-  int arc = first_pair;
-  for (std::size_t i = 0; i < slice.size(); ++i) {
-    for (const Candidate* c : arcs[i]) {
-      if (simplex.flow(g.arcFromId(arc++)) > 0) crews[i].push_back(*c);
-    }
-    ++arc;  // the shift's arc to the sink
+  for (std::size_t j = 0; j < arcs.size(); ++j) {
+    if ((*chosen)[j]) crews[std::size_t(arcs[j].right)].push_back(*pairs[j]);
   }
+  return AcceptIfBetter(slice, std::move(crews));
+}
+
+bool SliceSearch::AcceptIfBetter(const std::vector<int>& slice,
+                                 std::vector<std::vector<Candidate>> crews) {
   std::vector<std::vector<Candidate>> old;
   for (int s : slice) old.push_back(crew_[s]);
   auto [old_coverage, old_cost] = Totals(model_, slice, old);

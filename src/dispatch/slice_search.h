@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "dispatch/assignment_flow.h"
 #include "dispatch/candidate_pool.h"
 #include "dispatch/model.h"
 
@@ -58,6 +59,8 @@ class SliceSearch {
   bool Fits(int v, int s) const;
   // Re-solves the shifts of one neighbourhood; returns whether the plan improved.
   bool SolveSlice(const std::vector<int>& slice);
+  // Takes `crews` for the shifts of `slice` when lexicographically better; returns whether.
+  bool AcceptIfBetter(const std::vector<int>& slice, std::vector<std::vector<Candidate>> crews);
   void Apply(const std::vector<int>& slice, std::vector<std::vector<Candidate>> crews);
   // One chain for FillShortShifts: v joins `shift`, leaves `leave`, and `refill` take its places.
   struct Chain {
@@ -76,6 +79,9 @@ class SliceSearch {
   // Returns a chain of any length where each volunteer joins a shift and leaves the one shift
   // blocking it, until one fits freely: (shift joined, volunteer) steps from s on, or nothing.
   std::vector<std::pair<int, Candidate>> AugmentingPath(int s, std::int64_t* work) const;
+  // Returns volunteer -> bundle arcs: each bundle's owner and its cheapest other takers.
+  std::vector<AssignmentArc> BundleTakers(const std::vector<int>& owners,
+                                          const std::vector<std::vector<int>>& bundles) const;
   // Re-assigns the bundles of calendar day `day`; returns whether the cost fell.
   bool ExchangeDay(std::int64_t day);
   // Returns the cost of v working all of `bundle` (shifts of one day), or -1 when v may not:

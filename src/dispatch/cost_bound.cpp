@@ -16,6 +16,7 @@ constexpr int kStepsPerRound = 150;
 constexpr int kPatience = 8;               // steps without progress before the step shrinks
 constexpr std::size_t kChunks = 64;        // volunteers are evaluated in this many slices
 constexpr std::int64_t kAddPerRound = 64;  // pairs a shift may gain per pricing round
+constexpr double kDeflection = 0.5;        // share of the previous direction kept
 constexpr double kStall = 2e-3;            // a round raising the bound less than this ends it
 constexpr std::int64_t kNoBound = std::numeric_limits<std::int64_t>::min();
 
@@ -145,6 +146,7 @@ std::vector<std::int64_t> CostDual::Ascend(std::vector<double> nu, std::int64_t*
   const auto& shifts = model_.instance().shifts;
   const double target = double(plan_.cost());
   std::vector<std::int64_t> prices(shifts.size()), best_prices;
+  std::vector<double> direction(shifts.size(), 0);
   double theta = 1.0, best_value = -std::numeric_limits<double>::max();
   int stale = 0;
   for (int step = 0; step < kStepsPerRound && theta > 1e-3; ++step) {
@@ -163,17 +165,21 @@ std::vector<std::int64_t> CostDual::Ascend(std::vector<double> nu, std::int64_t*
       theta /= 2;
       stale = 0;
     }
-    std::vector<double> g(shifts.size(), 0);
+    // Deflected subgradient: half of the previous direction damps the zig-zag between shifts
+    // that trade the same volunteers.
     double norm = 0;
     for (int s = 0; s < model_.shift_count(); ++s) {
       if (!fillable_[s]) continue;
-      g[s] = double(shifts[s].headcount - e.demand[s]);
-      if (s == e.top) g[s] -= double(deficit_) / shifts[s].priority;
-      norm += g[s] * g[s];
+      double g = double(shifts[s].headcount - e.demand[s]);
+      if (s == e.top) g -= double(deficit_) / shifts[s].priority;
+      direction[s] = g + kDeflection * direction[s];
+      norm += direction[s] * direction[s];
     }
     if (norm == 0) break;
     double t = theta * std::max(target - e.value, 1.0) / norm;
-    for (int s = 0; s < model_.shift_count(); ++s) nu[s] = std::max(0.0, nu[s] + t * g[s]);
+    for (int s = 0; s < model_.shift_count(); ++s) {
+      nu[s] = std::max(0.0, nu[s] + t * direction[s]);
+    }
   }
   return best_prices;
 }

@@ -105,7 +105,8 @@ class ScheduleMaster {
       glp_set_row_bnds(lp_, shift_row_[s], GLP_UP, 0, double(model.instance().shifts[s].headcount));
     }
     first_class_row_ = glp_get_num_rows(lp_) + 1;
-    glp_add_rows(lp_, int(classes.size()));
+    // GLPK aborts the process on a request for zero rows.
+    if (!classes.empty()) glp_add_rows(lp_, int(classes.size()));
     for (std::size_t k = 0; k < classes.size(); ++k) {
       glp_set_row_bnds(lp_, first_class_row_ + int(k), GLP_UP, 0, double(classes[k].members));
     }

@@ -55,7 +55,8 @@ void IntegerProgram::Build() {
     glp_set_row_bnds(lp, row, type, lo, hi);
     return row;
   };
-  glp_add_cols(lp, static_cast<int>(pairs_.size()));
+  // GLPK aborts the process on a request for zero columns.
+  if (!pairs_.empty()) glp_add_cols(lp, static_cast<int>(pairs_.size()));
   shift_row_.assign(shifts.size(), 0);
   volunteer_rows_.assign(model_.volunteer_count(), {});
   for (std::size_t j = 0; j < pairs_.size(); ++j) {

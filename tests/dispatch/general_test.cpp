@@ -140,3 +140,31 @@ TEST(GeneralBounded, SamePlanEveryRun) {
 
 }  // namespace
 }  // namespace muster::dispatch
+
+namespace muster::dispatch {
+namespace {
+
+TEST(GeneralBounded, HandlesInstancesWithoutUsablePairs) {
+  const char* shifts =
+      R"("shifts": [{"id": 1, "headcount": 2, "starts_at": "2022-01-12T08:00:00+08:00",
+                     "ends_at": "2022-01-12T12:00:00+08:00"},
+                    {"id": 2, "headcount": 0, "starts_at": "2022-01-12T09:00:00+08:00",
+                     "ends_at": "2022-01-12T11:00:00+08:00"}])";
+  const char* volunteers[] = {
+      R"("volunteers": [])",
+      R"("volunteers": [{"id": 7, "available": [["2022-01-12T13:00:00+08:00",
+                                               "2022-01-12T20:00:00+08:00"]]}])",
+  };
+  for (const char* who : volunteers) {
+    Instance in = Parse(std::string("{") + who + ", " + shifts + "}");
+    Plan plan = SolveBoundedPlan(in);
+    EXPECT_TRUE(plan.assignments.empty());
+    ASSERT_TRUE(plan.bound.has_value());
+    EXPECT_EQ(plan.bound->coverage, 0);
+    EXPECT_EQ(plan.bound->cost, 0);
+    EXPECT_EQ(Solve(in).coverage, 0);
+  }
+}
+
+}  // namespace
+}  // namespace muster::dispatch

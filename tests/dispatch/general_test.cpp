@@ -138,12 +138,6 @@ TEST(GeneralBounded, SamePlanEveryRun) {
   EXPECT_EQ(a.method, b.method);
 }
 
-}  // namespace
-}  // namespace muster::dispatch
-
-namespace muster::dispatch {
-namespace {
-
 TEST(GeneralBounded, HandlesInstancesWithoutUsablePairs) {
   const char* shifts =
       R"("shifts": [{"id": 1, "headcount": 2, "starts_at": "2022-01-12T08:00:00+08:00",

@@ -7,7 +7,7 @@ namespace muster::dispatch {
 namespace {
 
 // Each bundle is offered to its owner and at most this many other volunteers, the cheapest.
-constexpr std::size_t kTakersPerBundle = 24;
+constexpr std::size_t kTakersPerBundle = 64;
 
 bool Overlap(const Shift& a, const Shift& b) {
   return a.starts_at < b.ends_at && b.starts_at < a.ends_at;

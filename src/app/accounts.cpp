@@ -139,29 +139,45 @@ Result<SessionInfo> Accounts::Authenticate(const std::string& token, const std::
   const Error expired{ErrorCode::kUnauthenticated, "sign in again: the session has ended", "", "session"};
   std::string digest = crypto::TokenDigest(token);
   Timestamp now = clock_.Now();
-  struct Row {
-    std::int64_t session_id, created, last_seen;
-    SessionInfo info;
-  };
-  MUSTER_ASSIGN(auto row, store_.Read([&](store::Transaction& tx) -> Result<std::optional<Row>> {
-                  std::optional<Row> out;
-                  MUSTER_TRY(tx.Query(
-                      "SELECT s.id, s.created_at, s.last_seen_at, s.csrf_token, u.id, u.username, "
-                      "u.role, u.scope_id FROM sessions s JOIN users u ON u.id = s.user_id "
-                      "WHERE s.token_hash = ? AND s.revoked = 0 AND u.disabled = 0",
-                      {digest}, [&](const store::Row& r) {
-                        out = Row{r.Int(0), r.Int(1), r.Int(2),
-                                  SessionInfo{Actor{UserId(r.Int(4)), r.String(5),
-                                                    *ParseRole(r.Text(6)), r.OptInt(7).value_or(0),
-                                                    address},
-                                              r.String(3)}};
-                        return Ok();
-                      }));
-                  return out;
-                }));
-  if (!row) return expired;
+  const auto steady_now = std::chrono::steady_clock::now();
+  std::optional<CachedSession> row;
+  std::uint64_t revocations_seen = 0;
+  if (options_.session_cache_ttl.count() > 0) {
+    std::lock_guard lock(cache_mu_);
+    revocations_seen = revocations_;
+    auto it = cache_.find(digest);
+    if (it != cache_.end()) {
+      if (steady_now - it->second.read_at < options_.session_cache_ttl) {
+        row = it->second;
+      } else {
+        cache_.erase(it);
+      }
+    }
+  }
+  if (!row) {
+    MUSTER_ASSIGN(row, store_.Read([&](store::Transaction& tx) -> Result<std::optional<CachedSession>> {
+                    std::optional<CachedSession> out;
+                    MUSTER_TRY(tx.Query(
+                        "SELECT s.id, s.created_at, s.last_seen_at, s.csrf_token, u.id, u.username, "
+                        "u.role, u.scope_id FROM sessions s JOIN users u ON u.id = s.user_id "
+                        "WHERE s.token_hash = ? AND s.revoked = 0 AND u.disabled = 0",
+                        {digest}, [&](const store::Row& r) {
+                          out = CachedSession{
+                              r.Int(0), r.Int(1), r.Int(2),
+                              SessionInfo{Actor{UserId(r.Int(4)), r.String(5),
+                                                *ParseRole(r.Text(6)), r.OptInt(7).value_or(0), {}},
+                                          r.String(3)},
+                              steady_now};
+                          return Ok();
+                        }));
+                    return out;
+                  }));
+    if (!row) return expired;
+  }
   if (UnixSeconds(now) >= row->created + options_.absolute_timeout.count() ||
       UnixSeconds(now) >= row->last_seen + options_.idle_timeout.count()) {
+    std::lock_guard lock(cache_mu_);
+    cache_.erase(digest);
     return expired;
   }
   // Refresh the idle expiry at most once a minute: a write per request would cost throughput.
@@ -170,16 +186,32 @@ Result<SessionInfo> Accounts::Authenticate(const std::string& token, const std::
       return tx.Exec("UPDATE sessions SET last_seen_at = ? WHERE id = ?",
                      {UnixSeconds(now), row->session_id});
     }));
+    row->last_seen = UnixSeconds(now);
   }
-  return row->info;
+  if (options_.session_cache_ttl.count() > 0) {
+    std::lock_guard lock(cache_mu_);
+    // Bounded: entries of idle tokens are dropped when the map grows past what live sessions need.
+    if (cache_.size() > 100000) cache_.clear();
+    // A logout that committed since this lookup began may concern this very session.
+    if (revocations_ == revocations_seen) cache_[digest] = *row;
+  }
+  SessionInfo info = std::move(row->info);
+  info.actor.address = address;
+  return info;
 }
 
 Status Accounts::Logout(const std::string& token, const Actor& actor) {
-  return store_.Write([&](store::Transaction& tx) -> Status {
-    MUSTER_TRY(tx.Exec("UPDATE sessions SET revoked = 1 WHERE token_hash = ?",
-                       {crypto::TokenDigest(token)}));
+  const std::string digest = crypto::TokenDigest(token);
+  Status s = store_.Write([&](store::Transaction& tx) -> Status {
+    MUSTER_TRY(tx.Exec("UPDATE sessions SET revoked = 1 WHERE token_hash = ?", {digest}));
     return AppendAudit(tx, actor, clock_.Now(), "logout", "session");
   });
+  // After the commit; counting revocations keeps a lookup that read the session before the
+  // commit from caching it afterwards.
+  std::lock_guard lock(cache_mu_);
+  cache_.erase(digest);
+  ++revocations_;
+  return s;
 }
 
 Result<User> Accounts::FindUser(UserId id) {

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "app/access.h"
 #include "base/clock.h"
@@ -46,6 +48,11 @@ struct AccountOptions {
   std::chrono::seconds failure_window{15 * 60};
   int max_failures_per_account = 5;
   int max_failures_per_address = 20;
+  // How long a looked-up session is trusted from memory before the database is asked again.
+  // Within one process a logout takes effect at once; a logout or a disabled account in
+  // another process sharing the database (PostgreSQL deployments) within this delay.
+  // Zero: every request reads the database.
+  std::chrono::milliseconds session_cache_ttl{2000};
 };
 
 // Accounts and sessions. Passwords (12-128 characters) are hashed with argon2id; session tokens
@@ -77,9 +84,21 @@ class Accounts {
   Status CheckRateLimit(store::Transaction& tx, const std::string& username,
                         const std::string& address);
 
+  // A session as last read from the database, for session_cache_ttl.
+  struct CachedSession {
+    std::int64_t session_id = 0;
+    std::int64_t created = 0;    // unix seconds
+    std::int64_t last_seen = 0;  // unix seconds, as stored
+    SessionInfo info;
+    std::chrono::steady_clock::time_point read_at;
+  };
+
   store::Store& store_;
   const Clock& clock_;
   AccountOptions options_;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, CachedSession> cache_;  // GUARDED_BY(cache_mu_), by token digest
+  std::uint64_t revocations_ = 0;                          // GUARDED_BY(cache_mu_)
 };
 
 // Checks a username: 3-64 characters of letters, digits, '.', '_', '-', '@'.

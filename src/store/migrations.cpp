@@ -162,10 +162,181 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at ON audit_log (at);
 )sql";
 
+
+// The emergency workflow: requests and their shifts, routing and escalation, calls,
+// availability, sign-ups (with idempotency keys), batches, attendance, and the outbox
+// (notifications for people, events for live pages) written in the same transaction as the
+// change that causes it. Instants are Unix seconds; `day` columns are Asia/Shanghai day numbers.
+constexpr std::string_view kWorkflow = R"sql(
+CREATE TABLE requests (
+  id {ID},
+  street_id BIGINT NOT NULL REFERENCES streets(id),
+  note TEXT NOT NULL,
+  urgent INTEGER NOT NULL,
+  posted_by BIGINT REFERENCES users(id),
+  posted_at BIGINT NOT NULL,
+  escalates_at BIGINT NOT NULL,
+  escalated_at BIGINT,
+  escalation_reason TEXT,
+  closed_at BIGINT
+);
+CREATE INDEX requests_street ON requests (street_id, posted_at);
+CREATE INDEX requests_escalation ON requests (escalates_at) WHERE escalated_at IS NULL;
+CREATE TABLE request_routes (
+  id {ID},
+  request_id BIGINT NOT NULL REFERENCES requests(id),
+  unit_id BIGINT REFERENCES units(id),
+  department_id BIGINT REFERENCES departments(id),
+  reason TEXT NOT NULL CHECK (reason IN ('street_pairing', 'community_pairing', 'escalation')),
+  routed_at BIGINT NOT NULL
+);
+CREATE INDEX request_routes_request ON request_routes (request_id);
+CREATE INDEX request_routes_unit ON request_routes (unit_id);
+CREATE TABLE shifts (
+  id {ID},
+  request_id BIGINT NOT NULL REFERENCES requests(id),
+  site_id BIGINT NOT NULL REFERENCES sites(id),
+  community_id BIGINT NOT NULL REFERENCES communities(id),
+  street_id BIGINT NOT NULL REFERENCES streets(id),
+  task TEXT NOT NULL,
+  starts_at BIGINT NOT NULL,
+  ends_at BIGINT NOT NULL,
+  day BIGINT NOT NULL,
+  headcount INTEGER NOT NULL CHECK (headcount BETWEEN 1 AND 10000),
+  confirmed INTEGER NOT NULL DEFAULT 0,
+  waiting INTEGER NOT NULL DEFAULT 0,
+  skills TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  risk TEXT NOT NULL CHECK (risk IN ('normal', 'high')),
+  min_age INTEGER,
+  max_age INTEGER,
+  filled_at BIGINT,
+  reminded INTEGER NOT NULL DEFAULT 0,
+  closed INTEGER NOT NULL DEFAULT 0,
+  CHECK (confirmed <= headcount),
+  CHECK (ends_at > starts_at)
+);
+CREATE INDEX shifts_request ON shifts (request_id);
+CREATE INDEX shifts_time ON shifts (starts_at);
+CREATE INDEX shifts_day ON shifts (day);
+CREATE INDEX shifts_site ON shifts (site_id, starts_at);
+CREATE TABLE calls (
+  id {ID},
+  request_id BIGINT NOT NULL REFERENCES requests(id),
+  unit_id BIGINT NOT NULL REFERENCES units(id),
+  message TEXT NOT NULL,
+  sent_by BIGINT REFERENCES users(id),
+  sent_at BIGINT NOT NULL,
+  recipients INTEGER NOT NULL
+);
+CREATE INDEX calls_request ON calls (request_id);
+CREATE TABLE call_branches (
+  call_id BIGINT NOT NULL REFERENCES calls(id),
+  branch_id BIGINT NOT NULL REFERENCES branches(id),
+  PRIMARY KEY (call_id, branch_id)
+);
+CREATE TABLE availability (
+  member_id BIGINT PRIMARY KEY REFERENCES members(id),
+  windows TEXT NOT NULL,
+  max_hours_per_day INTEGER NOT NULL,
+  high_risk_ok INTEGER NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE signups (
+  id {ID},
+  shift_id BIGINT NOT NULL REFERENCES shifts(id),
+  member_id BIGINT NOT NULL REFERENCES members(id),
+  status TEXT NOT NULL CHECK (status IN ('confirmed', 'waiting', 'cancelled')),
+  source TEXT NOT NULL CHECK (source IN ('self', 'secretary', 'unit', 'city', 'dispatch')),
+  branch_id BIGINT REFERENCES branches(id),
+  created_by BIGINT REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  confirmed_at BIGINT,
+  cancelled_at BIGINT,
+  no_show INTEGER NOT NULL DEFAULT 0,
+  starts_at BIGINT NOT NULL,
+  ends_at BIGINT NOT NULL,
+  day BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX signups_active ON signups (shift_id, member_id) WHERE status <> 'cancelled';
+CREATE INDEX signups_member ON signups (member_id, day);
+CREATE INDEX signups_shift ON signups (shift_id, status, created_at);
+CREATE TABLE idempotency_keys (
+  user_id BIGINT NOT NULL,
+  idem_key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, idem_key)
+);
+CREATE TABLE batches (
+  id {ID},
+  street_id BIGINT NOT NULL REFERENCES streets(id),
+  unit_id BIGINT REFERENCES units(id),
+  departs_at BIGINT NOT NULL,
+  depart_from TEXT NOT NULL,
+  vehicle TEXT NOT NULL,
+  capacity INTEGER NOT NULL CHECK (capacity BETWEEN 1 AND 10000),
+  created_by BIGINT REFERENCES users(id),
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX batches_street ON batches (street_id, departs_at);
+CREATE TABLE batch_members (
+  batch_id BIGINT NOT NULL REFERENCES batches(id),
+  member_id BIGINT NOT NULL REFERENCES members(id),
+  PRIMARY KEY (batch_id, member_id)
+);
+CREATE TABLE attendance (
+  id {ID},
+  shift_id BIGINT NOT NULL REFERENCES shifts(id),
+  member_id BIGINT NOT NULL REFERENCES members(id),
+  signup_id BIGINT REFERENCES signups(id),
+  checked_in_at BIGINT NOT NULL,
+  checked_out_at BIGINT,
+  closed_by TEXT CHECK (closed_by IN ('checkout', 'auto', 'coordinator')),
+  source TEXT NOT NULL CHECK (source IN ('code', 'coordinator')),
+  flagged INTEGER NOT NULL DEFAULT 0,
+  recorded_by BIGINT REFERENCES users(id),
+  reason TEXT,
+  day BIGINT NOT NULL,
+  unit_id BIGINT NOT NULL REFERENCES units(id),
+  branch_id BIGINT REFERENCES branches(id),
+  party_member INTEGER NOT NULL,
+  street_id BIGINT NOT NULL REFERENCES streets(id),
+  community_id BIGINT NOT NULL REFERENCES communities(id),
+  UNIQUE (shift_id, member_id)
+);
+CREATE INDEX attendance_day ON attendance (day);
+CREATE INDEX attendance_member ON attendance (member_id, day);
+CREATE INDEX attendance_open ON attendance (shift_id) WHERE checked_out_at IS NULL;
+CREATE TABLE notifications (
+  id {ID},
+  member_id BIGINT REFERENCES members(id),
+  user_id BIGINT REFERENCES users(id),
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  read_at BIGINT,
+  CHECK (member_id IS NOT NULL OR user_id IS NOT NULL)
+);
+CREATE INDEX notifications_member ON notifications (member_id, id);
+CREATE INDEX notifications_user ON notifications (user_id, id);
+CREATE TABLE events (
+  id {ID},
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "registry", kRegistry},
     {2, "meta", kMeta},
     {3, "accounts", kAccounts},
+    {4, "workflow", kWorkflow},
 };
 
 }  // namespace

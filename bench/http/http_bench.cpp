@@ -24,6 +24,7 @@
 #include "app/accounts.h"
 #include "app/audit.h"
 #include "app/registry.h"
+#include "app/workflow.h"
 #include "base/clock.h"
 #include "crypto/keyring.h"
 #include "http/server.h"
@@ -132,8 +133,9 @@ class ApiCity {
     registry_ = std::make_unique<muster::app::Registry>(*store_, *keys_, clock_);
     accounts_ = std::make_unique<muster::app::Accounts>(*store_, clock_);
     audit_ = std::make_unique<muster::app::AuditLog>(*store_, clock_);
+    workflow_ = std::make_unique<muster::app::Workflow>(*store_, *keys_, clock_);
     ctx_ = std::make_unique<muster::api::ApiContext>(
-        muster::api::ApiContext{*registry_, *accounts_, *audit_, clock_, false});
+        muster::api::ApiContext{*registry_, *accounts_, *audit_, clock_, *workflow_, false});
     const auto system = muster::app::Actor::System();
     auto district = registry_->CreateDistrict(system, {.id = {}, .name = "Futian"});
     if (!district.ok()) return Fail(district.error());
@@ -183,6 +185,7 @@ class ApiCity {
   std::unique_ptr<muster::app::Registry> registry_;
   std::unique_ptr<muster::app::Accounts> accounts_;
   std::unique_ptr<muster::app::AuditLog> audit_;
+  std::unique_ptr<muster::app::Workflow> workflow_;
   std::unique_ptr<muster::api::ApiContext> ctx_;
   muster::http::Metrics metrics_;
   muster::http::Router router_;

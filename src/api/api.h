@@ -5,6 +5,7 @@
 #include "app/accounts.h"
 #include "app/audit.h"
 #include "app/registry.h"
+#include "app/workflow.h"
 #include "base/clock.h"
 #include "http/router.h"
 
@@ -16,6 +17,8 @@ struct ApiContext {
   app::Accounts& accounts;
   app::AuditLog& audit;
   const Clock& clock;
+  // The emergency workflow (requests, calls, sign-ups, batches, attendance).
+  app::Workflow& workflow;
   // True behind TLS: the session cookie is then __Host- prefixed and Secure.
   bool secure_cookies = false;
 };

@@ -15,6 +15,7 @@
 #include "app/accounts.h"
 #include "app/audit.h"
 #include "app/registry.h"
+#include "app/workflow.h"
 #include "cli/context.h"
 #include "http/metrics.h"
 #include "http/server.h"
@@ -135,7 +136,8 @@ int RunServe(const std::vector<std::string>& argv, std::ostream& out, std::ostre
   app::Accounts accounts(*(*ctx)->store, (*ctx)->clock);
   app::AuditLog audit(*(*ctx)->store, (*ctx)->clock);
   bool secure = args.Has("secure-cookies") || file.count("secure-cookies");
-  api::ApiContext api_ctx{registry, accounts, audit, (*ctx)->clock, secure};
+  app::Workflow workflow(*(*ctx)->store, *(*ctx)->keys, (*ctx)->clock);
+  api::ApiContext api_ctx{registry, accounts, audit, (*ctx)->clock, workflow, secure};
   http::Metrics metrics;
   http::Router router;
   http::RegisterBuiltinRoutes(router, metrics);

@@ -39,7 +39,8 @@ class ApiTest : public ::testing::Test {
     registry_ = std::make_unique<app::Registry>(*store_, keys_, clock_);
     accounts_ = std::make_unique<app::Accounts>(*store_, clock_);
     audit_ = std::make_unique<app::AuditLog>(*store_, clock_);
-    ctx_ = std::make_unique<ApiContext>(ApiContext{*registry_, *accounts_, *audit_, clock_, false});
+    workflow_ = std::make_unique<app::Workflow>(*store_, keys_, clock_);
+    ctx_ = std::make_unique<ApiContext>(ApiContext{*registry_, *accounts_, *audit_, clock_, *workflow_, false});
     http::RegisterBuiltinRoutes(router_, metrics_);
     RegisterApiRoutes(router_, *ctx_);
     http::ServerOptions options;
@@ -118,6 +119,7 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<app::Registry> registry_;
   std::unique_ptr<app::Accounts> accounts_;
   std::unique_ptr<app::AuditLog> audit_;
+  std::unique_ptr<app::Workflow> workflow_;
   std::unique_ptr<ApiContext> ctx_;
   http::Metrics metrics_;
   http::Router router_;

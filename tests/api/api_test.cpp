@@ -8,125 +8,12 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "api/api.h"
-#include "app/accounts.h"
-#include "app/audit.h"
-#include "app/registry.h"
-#include "http/metrics.h"
-#include "http/server.h"
-#include "http/test_client.h"
-#include "store/registry_repo.h"
-#include "support/test_store.h"
+#include "api/api_fixture.h"
 
 namespace muster::api {
 namespace {
 
 using nlohmann::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
-const char* kKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
-const char* kPassword = "correct horse battery staple";
-
-struct Reply {
-  int status = 0;
-  json body;
-  http::testing::RawResponse raw;
-};
-
-class ApiTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    store_ = muster::testing::NewStore(store::Backend::kSqlite);
-    registry_ = std::make_unique<app::Registry>(*store_, keys_, clock_);
-    accounts_ = std::make_unique<app::Accounts>(*store_, clock_);
-    audit_ = std::make_unique<app::AuditLog>(*store_, clock_);
-    workflow_ = std::make_unique<app::Workflow>(*store_, keys_, clock_);
-    ctx_ = std::make_unique<ApiContext>(ApiContext{*registry_, *accounts_, *audit_, clock_, *workflow_, false});
-    http::RegisterBuiltinRoutes(router_, metrics_);
-    RegisterApiRoutes(router_, *ctx_);
-    http::ServerOptions options;
-    options.port = 0;
-    options.metrics = &metrics_;
-    options.clock = &clock_;
-    options.error_log = [](std::string_view) {};
-    server_ = std::make_unique<http::Server>(router_, options);
-    ASSERT_TRUE(server_->Start().ok());
-    AddUser("admin", app::Role::kCityAdmin, std::nullopt);
-    admin_ = Login("admin");
-  }
-  void TearDown() override { server_->Stop(); }
-
-  void AddUser(const std::string& name, app::Role role, std::optional<std::int64_t> scope) {
-    auto u = accounts_->AddUser(app::Actor::System(), {name, kPassword, role, scope});
-    ASSERT_TRUE(u.ok()) << u.error().ToString();
-  }
-
-  Reply Call(const std::string& method, const std::string& target, const std::string& token,
-             const std::optional<json>& body = std::nullopt, Headers extra = {}) {
-    http::testing::TestClient client(server_->port());
-    Headers headers = std::move(extra);
-    if (!token.empty()) headers.push_back({"Authorization", "Bearer " + token});
-    std::string text;
-    if (body) {
-      text = body->dump();
-      headers.push_back({"Content-Type", "application/json"});
-    }
-    auto raw = client.Call(method, target, text, headers);
-    Reply r;
-    if (!raw) return r;
-    r.status = raw->status;
-    r.raw = *raw;
-    r.body = json::parse(raw->body, nullptr, false);
-    return r;
-  }
-
-  std::string Login(const std::string& name) {
-    Reply r = Call("POST", "/api/v1/session", "", json{{"username", name}, {"password", kPassword}});
-    EXPECT_EQ(r.status, 200) << r.raw.body;
-    return r.body.value("token", "");
-  }
-
-  std::int64_t Create(const std::string& path, const json& body, const std::string& token = "") {
-    Reply r = Call("POST", path, token.empty() ? admin_ : token, body);
-    EXPECT_EQ(r.status, 201) << path << ": " << r.raw.body;
-    return r.body.value("id", std::int64_t{0});
-  }
-
-  std::int64_t Rows(std::string_view table) {
-    return *store_->Read([&](store::Transaction& tx) { return store::RegistryRepo(tx).Count(table); });
-  }
-
-  // Two streets, each paired with a unit; each unit with a department, a branch and a member.
-  void BuildCity() {
-    std::int64_t district = Create("/api/v1/districts", {{"name", "罗湖区"}});
-    for (int i = 0; i < 2; ++i) {
-      std::string n = std::to_string(i);
-      street_[i] = Create("/api/v1/streets", {{"district_id", district}, {"name", "街道" + n}, {"kind", "street"}});
-      community_[i] = Create("/api/v1/communities", {{"street_id", street_[i]}, {"name", "社区" + n}, {"kind", "community"}});
-      unit_[i] = Create("/api/v1/units", {{"name", "单位" + n}, {"kind", "agency"}});
-      dept_[i] = Create("/api/v1/departments", {{"unit_id", unit_[i]}, {"name", "办公室"}});
-      branch_[i] = Create("/api/v1/branches", {{"unit_id", unit_[i]}, {"name", "第一党支部"}});
-      member_[i] = Create("/api/v1/members", {{"name", "成员" + n}, {"phone", "1381234567" + n},
-                                              {"unit_id", unit_[i]}, {"department_id", dept_[i]},
-                                              {"branch_id", branch_[i]}, {"party_member", true}});
-      EXPECT_EQ(Call("PUT", "/api/v1/streets/" + std::to_string(street_[i]) + "/pairing", admin_,
-                     json{{"unit_id", unit_[i]}}).status, 200);
-    }
-  }
-
-  crypto::Keyring keys_ = *crypto::Keyring::FromHex(kKey);
-  FakeClock clock_{FromUnixSeconds(1641945600)};
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<app::Registry> registry_;
-  std::unique_ptr<app::Accounts> accounts_;
-  std::unique_ptr<app::AuditLog> audit_;
-  std::unique_ptr<app::Workflow> workflow_;
-  std::unique_ptr<ApiContext> ctx_;
-  http::Metrics metrics_;
-  http::Router router_;
-  std::unique_ptr<http::Server> server_;
-  std::string admin_;
-  std::int64_t street_[2]{}, community_[2]{}, unit_[2]{}, dept_[2]{}, branch_[2]{}, member_[2]{};
-};
 
 TEST_F(ApiTest, MembersAreMaskedAndRevealIsAudited) {
   BuildCity();

@@ -11,5 +11,6 @@ namespace muster::api {
 void RegisterSessionRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 void RegisterDirectoryRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 void RegisterMemberRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
+void RegisterWorkflowRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 
 }  // namespace muster::api

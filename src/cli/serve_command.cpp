@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <pthread.h>
 
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
+#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -99,9 +102,12 @@ constexpr char kServeHelp[] =
     "  --db PATH | --pg CONNINFO | --key-file PATH   as for every command\n"
     "  --web DIR            built web interface (default: web/dist of the build)\n"
     "  --secure-cookies     behind a TLS proxy: __Host- session cookie, Secure\n"
+    "  --public-url URL     where phones reach this server, for check-in QR codes and\n"
+    "                       calendar links (default http://HOST:PORT of --listen)\n"
     "  --config FILE        key = value lines with the same names (listen, db, pg, key-file,\n"
-    "                       web, secure-cookies); flags win over MUSTER_* variables\n"
-    "                       (MUSTER_LISTEN, MUSTER_DB, MUSTER_PG, MUSTER_KEY_FILE, MUSTER_WEB),\n"
+    "                       web, secure-cookies, public-url); flags win over MUSTER_*\n"
+    "                       variables (MUSTER_LISTEN, MUSTER_DB, MUSTER_PG, MUSTER_KEY_FILE,\n"
+    "                       MUSTER_WEB, MUSTER_PUBLIC_URL),\n"
     "                       which win over the file\n";
 
 }  // namespace
@@ -115,7 +121,7 @@ int RunServe(const std::vector<std::string>& argv, std::ostream& out, std::ostre
   }
   Args args;
   AddStoreOptions(args);
-  args.Option("listen").Option("web").Option("config").Flag("secure-cookies");
+  args.Option("listen").Option("web").Option("config").Option("public-url").Flag("secure-cookies");
   if (Status s = args.Parse(argv); !s.ok()) return Fail(err, "serve", s.error());
   std::map<std::string, std::string> file;
   if (auto path = args.Get("config")) {
@@ -136,7 +142,14 @@ int RunServe(const std::vector<std::string>& argv, std::ostream& out, std::ostre
   app::Accounts accounts(*(*ctx)->store, (*ctx)->clock);
   app::AuditLog audit(*(*ctx)->store, (*ctx)->clock);
   bool secure = args.Has("secure-cookies") || file.count("secure-cookies");
-  app::Workflow workflow(*(*ctx)->store, *(*ctx)->keys, (*ctx)->clock);
+  app::WorkflowOptions workflow_options;
+  workflow_options.public_url =
+      Setting(args, file, "public-url", "MUSTER_PUBLIC_URL")
+          .value_or(listen->second == 0 ? std::string()  // a free port: links stay relative
+                                        : "http://" + listen->first + ":" +
+                                              std::to_string(listen->second));
+  while (workflow_options.public_url.ends_with('/')) workflow_options.public_url.pop_back();
+  app::Workflow workflow(*(*ctx)->store, *(*ctx)->keys, (*ctx)->clock, workflow_options);
   api::ApiContext api_ctx{registry, accounts, audit, (*ctx)->clock, workflow, secure};
   http::Metrics metrics;
   http::Router router;
@@ -163,8 +176,30 @@ int RunServe(const std::vector<std::string>& argv, std::ostream& out, std::ostre
   if (Status s = server.Start(); !s.ok()) return Fail(err, "serve", s.error());
   out << "muster: serving " << (*ctx)->description << " on " << server.address()
       << (web ? "" : " (API only: the web interface is not built)") << std::endl;
+  // The workflow's clock-driven work (escalations, reminders, closing turns, no-shows): at once,
+  // which catches up after a restart, then every few seconds.
+  std::mutex sweep_mu;
+  std::condition_variable sweep_cv;
+  bool stopping = false;
+  std::thread sweeper([&] {
+    std::unique_lock lock(sweep_mu);
+    while (!stopping) {
+      lock.unlock();
+      if (auto r = workflow.Sweep(); !r.ok()) {
+        std::clog << "muster: workflow sweep: " << r.error().ToString() << std::endl;
+      }
+      lock.lock();
+      sweep_cv.wait_for(lock, std::chrono::seconds(5), [&] { return stopping; });
+    }
+  });
   int signal = 0;
   sigwait(&stop, &signal);
+  {
+    std::lock_guard lock(sweep_mu);
+    stopping = true;
+  }
+  sweep_cv.notify_all();
+  sweeper.join();
   out << "muster: stopping (" << (signal == SIGTERM ? "SIGTERM" : "SIGINT") << ")" << std::endl;
   server.Stop();
   return 0;

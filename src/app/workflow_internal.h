@@ -1,0 +1,93 @@
+#pragma once
+
+// Internal to app/workflow*.cpp: the loading of facts and the scope decisions the workflow's use
+// cases share.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/access.h"
+#include "app/workflow.h"
+#include "domain/registry.h"
+#include "store/transaction.h"
+
+namespace muster::app::workflow {
+
+// The request row and its routing, as stored.
+struct RequestRow {
+  RequestId id;
+  StreetId street_id;
+  std::string street_name;
+  std::string note;
+  bool urgent = false;
+  std::optional<UserId> posted_by;
+  Timestamp posted_at;
+  Timestamp escalates_at;
+  std::optional<Timestamp> escalated_at;
+  std::string escalation_reason;
+  std::optional<Timestamp> closed_at;
+  std::optional<UnitId> routed_unit;
+  std::vector<DepartmentId> routed_departments;
+};
+
+// The SELECT of a shift view, ending in "... AND su.member_id = ? ... " (the viewer, 0 for none)
+// and ready for a WHERE clause; ReadShiftRow reads one of its rows.
+std::string ShiftSelect();
+ShiftView ReadShiftRow(const store::Row& r);
+
+Result<std::optional<RequestRow>> LoadRequest(store::Transaction& tx, RequestId id);
+// The shifts of `request`, in start order; `viewer` (a member) fills my_signup.
+Result<std::vector<ShiftView>> LoadShifts(store::Transaction& tx, RequestId request,
+                                          std::optional<MemberId> viewer);
+Result<std::optional<ShiftView>> LoadShift(store::Transaction& tx, ShiftId id,
+                                           std::optional<MemberId> viewer);
+Result<RequestView> AssembleRequest(store::Transaction& tx, const RequestRow& row, Timestamp now,
+                                    std::optional<MemberId> viewer);
+
+// The unit an actor belongs to: a unit administrator's unit, a branch secretary's branch's
+// unit, a volunteer's member's unit.
+Result<std::optional<UnitId>> UnitOf(store::Transaction& tx, const Actor& a);
+
+// The SQL condition (over `requests r`) and its parameters that keep requests in the actor's
+// scope: the coordinator's street or community, the unit's routed or escalated requests, the
+// volunteer's routed or escalated requests.
+struct Condition {
+  std::string sql;
+  std::vector<store::Value> params;
+};
+Result<Condition> RequestScope(store::Transaction& tx, const Actor& a);
+
+// Whether the actor may see the request (not_found when not).
+Status SeeRequest(store::Transaction& tx, const Actor& a, const RequestRow& r);
+// Whether the actor coordinates the request's area (escalation, rosters, attendance).
+Result<bool> CoordinatesRequest(store::Transaction& tx, const Actor& a, const RequestRow& r);
+// Whether the actor coordinates the shift's site.
+bool CoordinatesShift(const Actor& a, const ShiftView& s);
+
+// Whether the shift's request is open to `member`: routed to his unit or department, or escalated.
+Result<bool> OpenTo(store::Transaction& tx, RequestId request, const domain::Member& member);
+
+// Whether the actor may act for `member` (sign up, cancel, check in, availability): himself, his
+// branch's secretary, his unit's administrator, the city. Forbidden otherwise.
+Status ActFor(const Actor& a, const domain::Member& member, std::string_view what);
+
+// The member of `id`, or validation_failed naming `field`.
+Result<domain::Member> MemberForField(store::Transaction& tx, MemberId id, std::string_view field);
+
+// The accounts of given role and scopes: notification recipients.
+Result<std::vector<UserId>> UsersWithRole(store::Transaction& tx, Role role,
+                                          const std::vector<std::int64_t>& scopes);
+
+// JSON string escaping for outbox payloads built by hand.
+std::string JsonString(std::string_view s);
+
+// The member's confirmed commitments (other shifts) touching the days of `window`.
+Result<std::vector<domain::Interval>> Commitments(store::Transaction& tx, MemberId member,
+                                                  const domain::Interval& window,
+                                                  std::optional<ShiftId> except);
+
+// The declared availability of a member, if any.
+Result<std::optional<Availability>> LoadAvailability(store::Transaction& tx, MemberId member);
+
+}  // namespace muster::app::workflow

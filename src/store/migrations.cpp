@@ -332,11 +332,56 @@ CREATE TABLE events (
 );
 )sql";
 
+// Webhook delivery of notifications: the configured receivers (their secrets sealed with the
+// data key), one delivery row per (webhook, notification) with its attempts, and the cursors of
+// the background readers that follow the outbox by id.
+constexpr std::string_view kWebhooks = R"sql(
+CREATE TABLE webhooks (
+  id {ID},
+  name TEXT NOT NULL,
+  url TEXT NOT NULL,
+  kinds TEXT NOT NULL,
+  format TEXT NOT NULL CHECK (format IN ('muster', 'chat_text', 'feishu_text')),
+  secret_sealed TEXT NOT NULL,
+  personal_data INTEGER NOT NULL CHECK (personal_data IN (0, 1)),
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  after_notification_id BIGINT NOT NULL,
+  created_by BIGINT REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  disabled_at BIGINT
+);
+CREATE TABLE webhook_deliveries (
+  id {ID},
+  webhook_id BIGINT NOT NULL REFERENCES webhooks(id),
+  notification_id BIGINT NOT NULL REFERENCES notifications(id),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  claimed_until BIGINT,
+  claim_token TEXT,
+  last_attempt_at BIGINT,
+  last_status INTEGER,
+  last_error TEXT,
+  delivered_at BIGINT,
+  UNIQUE (webhook_id, notification_id)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (webhook_id, next_attempt_at)
+  WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id);
+CREATE TABLE outbox_cursors (
+  name TEXT PRIMARY KEY,
+  position BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "registry", kRegistry},
     {2, "meta", kMeta},
     {3, "accounts", kAccounts},
     {4, "workflow", kWorkflow},
+    {5, "webhooks", kWebhooks},
 };
 
 }  // namespace

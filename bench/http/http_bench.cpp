@@ -23,10 +23,12 @@
 #include "api/api.h"
 #include "app/accounts.h"
 #include "app/audit.h"
+#include "app/notifications.h"
 #include "app/registry.h"
 #include "app/workflow.h"
 #include "base/clock.h"
 #include "crypto/keyring.h"
+#include "http/event_hub.h"
 #include "http/server.h"
 #include "minimal_server.h"
 #include "store/sqlite/sqlite_store.h"
@@ -134,8 +136,9 @@ class ApiCity {
     accounts_ = std::make_unique<muster::app::Accounts>(*store_, clock_);
     audit_ = std::make_unique<muster::app::AuditLog>(*store_, clock_);
     workflow_ = std::make_unique<muster::app::Workflow>(*store_, *keys_, clock_);
-    ctx_ = std::make_unique<muster::api::ApiContext>(
-        muster::api::ApiContext{*registry_, *accounts_, *audit_, clock_, *workflow_, false});
+    notifications_ = std::make_unique<muster::app::Notifications>(*store_, *keys_, clock_);
+    ctx_ = std::make_unique<muster::api::ApiContext>(muster::api::ApiContext{
+        *registry_, *accounts_, *audit_, clock_, *workflow_, *notifications_, events_, false});
     const auto system = muster::app::Actor::System();
     auto district = registry_->CreateDistrict(system, {.id = {}, .name = "Futian"});
     if (!district.ok()) return Fail(district.error());
@@ -186,6 +189,8 @@ class ApiCity {
   std::unique_ptr<muster::app::Accounts> accounts_;
   std::unique_ptr<muster::app::AuditLog> audit_;
   std::unique_ptr<muster::app::Workflow> workflow_;
+  std::unique_ptr<muster::app::Notifications> notifications_;
+  muster::http::EventHub events_;
   std::unique_ptr<muster::api::ApiContext> ctx_;
   muster::http::Metrics metrics_;
   muster::http::Router router_;

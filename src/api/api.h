@@ -4,9 +4,11 @@
 
 #include "app/accounts.h"
 #include "app/audit.h"
+#include "app/notifications.h"
 #include "app/registry.h"
 #include "app/workflow.h"
 #include "base/clock.h"
+#include "http/event_hub.h"
 #include "http/router.h"
 
 namespace muster::api {
@@ -19,6 +21,10 @@ struct ApiContext {
   const Clock& clock;
   // The emergency workflow (requests, calls, sign-ups, batches, attendance).
   app::Workflow& workflow;
+  // In-app notifications, webhook configuration and delivery records.
+  app::Notifications& notifications;
+  // The live events GET /api/v1/events streams (the server feeds it from the outbox).
+  http::EventHub& events;
   // True behind TLS: the session cookie is then __Host- prefixed and Secure.
   bool secure_cookies = false;
 };

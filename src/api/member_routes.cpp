@@ -126,6 +126,7 @@ void RegisterApiRoutes(http::Router& router, ApiContext& ctx) {
   RegisterSessionRoutes(router, ctx, ctx.audit);
   RegisterDirectoryRoutes(router, ctx, ctx.audit);
   RegisterMemberRoutes(router, ctx, ctx.audit);
+  RegisterNotificationRoutes(router, ctx, ctx.audit);
   RegisterWorkflowRoutes(router, ctx, ctx.audit);
 }
 

@@ -11,6 +11,7 @@ namespace muster::api {
 void RegisterSessionRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 void RegisterDirectoryRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 void RegisterMemberRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
+void RegisterNotificationRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 void RegisterWorkflowRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 
 }  // namespace muster::api

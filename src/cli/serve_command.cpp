@@ -17,12 +17,16 @@
 #include "api/api.h"
 #include "app/accounts.h"
 #include "app/audit.h"
+#include "app/notifications.h"
 #include "app/registry.h"
 #include "app/workflow.h"
 #include "cli/context.h"
+#include "http/event_hub.h"
 #include "http/metrics.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "notify/deliverer.h"
+#include "notify/event_tail.h"
 
 namespace muster::cli {
 namespace {
@@ -150,7 +154,10 @@ int RunServe(const std::vector<std::string>& argv, std::ostream& out, std::ostre
                                               std::to_string(listen->second));
   while (workflow_options.public_url.ends_with('/')) workflow_options.public_url.pop_back();
   app::Workflow workflow(*(*ctx)->store, *(*ctx)->keys, (*ctx)->clock, workflow_options);
-  api::ApiContext api_ctx{registry, accounts, audit, (*ctx)->clock, workflow, secure};
+  app::Notifications notifications(*(*ctx)->store, *(*ctx)->keys, (*ctx)->clock);
+  http::EventHub events;
+  api::ApiContext api_ctx{
+      registry, accounts, audit, (*ctx)->clock, workflow, notifications, events, secure};
   http::Metrics metrics;
   http::Router router;
   http::RegisterBuiltinRoutes(router, metrics);
@@ -176,6 +183,17 @@ int RunServe(const std::vector<std::string>& argv, std::ostream& out, std::ostre
   if (Status s = server.Start(); !s.ok()) return Fail(err, "serve", s.error());
   out << "muster: serving " << (*ctx)->description << " on " << server.address()
       << (web ? "" : " (API only: the web interface is not built)") << std::endl;
+  // Delivery of the outbox: webhooks, and live events for the pages this process serves.
+  auto notify_log = [](std::string_view line) { std::clog << line << std::endl; };
+  notify::CurlTransport transport;
+  notify::Deliverer deliverer(*(*ctx)->store, *(*ctx)->keys, (*ctx)->clock, transport, {},
+                              notify_log);
+  notify::EventTail tail(
+      *(*ctx)->store, (*ctx)->clock,
+      [&events](const notify::LiveEvent& e) { events.Publish({e.kind, e.payload, e.topic}); },
+      {}, notify_log);
+  deliverer.Start();
+  tail.Start();
   // The workflow's clock-driven work (escalations, reminders, closing turns, no-shows): at once,
   // which catches up after a restart, then every few seconds.
   std::mutex sweep_mu;
@@ -201,6 +219,8 @@ int RunServe(const std::vector<std::string>& argv, std::ostream& out, std::ostre
   sweep_cv.notify_all();
   sweeper.join();
   out << "muster: stopping (" << (signal == SIGTERM ? "SIGTERM" : "SIGINT") << ")" << std::endl;
+  tail.Stop();
+  deliverer.Stop();
   server.Stop();
   return 0;
 }

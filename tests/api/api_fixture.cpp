@@ -14,8 +14,9 @@ void ApiTest::SetUp() {
   accounts_ = std::make_unique<app::Accounts>(*store_, clock_);
   audit_ = std::make_unique<app::AuditLog>(*store_, clock_);
   workflow_ = std::make_unique<app::Workflow>(*store_, keys_, clock_);
-  ctx_ = std::make_unique<ApiContext>(
-      ApiContext{*registry_, *accounts_, *audit_, clock_, *workflow_, false});
+  notifications_ = std::make_unique<app::Notifications>(*store_, keys_, clock_);
+  ctx_ = std::make_unique<ApiContext>(ApiContext{*registry_, *accounts_, *audit_, clock_,
+                                                 *workflow_, *notifications_, events_, false});
   http::RegisterBuiltinRoutes(router_, metrics_);
   RegisterApiRoutes(router_, *ctx_);
   http::ServerOptions options;

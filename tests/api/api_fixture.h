@@ -18,10 +18,12 @@
 #include "api/api.h"
 #include "app/accounts.h"
 #include "app/audit.h"
+#include "app/notifications.h"
 #include "app/registry.h"
 #include "app/workflow.h"
 #include "base/clock.h"
 #include "crypto/keyring.h"
+#include "http/event_hub.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -87,6 +89,8 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<app::Accounts> accounts_;
   std::unique_ptr<app::AuditLog> audit_;
   std::unique_ptr<app::Workflow> workflow_;
+  std::unique_ptr<app::Notifications> notifications_;
+  http::EventHub events_;
   std::unique_ptr<ApiContext> ctx_;
   http::Metrics metrics_;
   http::Router router_;

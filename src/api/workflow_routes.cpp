@@ -347,7 +347,10 @@ void RegisterShifts(http::Router& router, ApiContext& ctx, app::AuditLog& audit)
                   }
                   return Answer(wf.SignUp(a, in), EncodeSignup, 201);
                 });
-              }));
+              }),
+              // On the handler pool: a sign-up waits for the group commit that carries it, and
+              // the more sign-ups wait together, the fewer commits they need.
+              http::RouteOptions{.offload = true});
   router.Delete("/api/v1/signups/{id}", Authed(ctx, audit, [&wf](const Request& req, const Actor& a) {
     auto id = PathIdOf<SignupId>(req);
     if (!id.ok()) return http::ErrorResponse(id.error());

@@ -85,11 +85,17 @@ Status Access::RevealMember(store::Transaction& tx, const Actor& a, MemberId mem
 }
 
 store::MemberFilter Access::ScopeMembers(const Actor& a, store::MemberFilter f) {
+  // The scope narrows the caller's filter and never replaces it: asking for another unit's
+  // members answers none, not the caller's own.
+  auto narrow = [&f](auto& field, auto own) {
+    if (field && *field != own) f.none = true;
+    field = own;
+  };
   switch (a.role) {
     case Role::kCityAdmin: break;
-    case Role::kUnitAdmin: f.unit_id = UnitId(a.scope_id); break;
-    case Role::kBranchSecretary: f.branch_id = BranchId(a.scope_id); break;
-    case Role::kVolunteer: f.member_id = MemberId(a.scope_id); break;
+    case Role::kUnitAdmin: narrow(f.unit_id, UnitId(a.scope_id)); break;
+    case Role::kBranchSecretary: narrow(f.branch_id, BranchId(a.scope_id)); break;
+    case Role::kVolunteer: narrow(f.member_id, MemberId(a.scope_id)); break;
     case Role::kStreetCoordinator:
     case Role::kCommunityCoordinator: f.none = true; break;
   }

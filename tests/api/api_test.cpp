@@ -47,6 +47,15 @@ TEST_F(ApiTest, EachRoleSeesOnlyItsScope) {
   EXPECT_EQ(ids(branch0), std::set<std::int64_t>{member_[0]});
   EXPECT_EQ(ids(vol1), std::set<std::int64_t>{member_[1]});
   EXPECT_TRUE(ids(street0).empty());
+  // A filter naming another unit or branch answers none, not the caller's own members.
+  auto filtered = [&](const std::string& token, const std::string& query) {
+    Reply list = Call("GET", "/api/v1/members?" + query, token);
+    EXPECT_EQ(list.status, 200);
+    return list.body["items"].size();
+  };
+  EXPECT_EQ(filtered(unit0, "unit_id=" + std::to_string(unit_[1])), 0u);
+  EXPECT_EQ(filtered(branch0, "branch_id=" + std::to_string(branch_[1])), 0u);
+  EXPECT_EQ(filtered(unit0, "unit_id=" + std::to_string(unit_[0])), 1u);
   std::string other = "/api/v1/members/" + std::to_string(member_[1]);
   EXPECT_EQ(Call("GET", other, unit0).status, 404);  // reads out of scope: not found
   EXPECT_EQ(Call("GET", other, branch0).status, 404);

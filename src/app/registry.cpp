@@ -1,8 +1,11 @@
 #include "app/registry.h"
 
+#include "app/outbox.h"
+
 #include <algorithm>
 
 #include "app/audit.h"
+#include "app/outbox.h"
 #include "base/validate.h"
 
 namespace muster::app {
@@ -345,7 +348,13 @@ Result<std::vector<domain::ModeState>> Registry::ModeHistory(int limit) {
 
 Result<domain::ModeState> Registry::SetMode(const Actor& a, domain::Mode mode, const std::string& reason) {
   MUSTER_TRY(Access::WriteDirectory(a, "switch the city's mode"));
-  return store_.Write([&](store::Transaction& tx) { return rules_.SetMode(tx, mode, reason, a.username); });
+  return store_.Write([&](store::Transaction& tx) -> Result<domain::ModeState> {
+    MUSTER_ASSIGN(domain::ModeState state, rules_.SetMode(tx, mode, reason, a.username));
+    // Every live page shows the switch: the event commits with it.
+    MUSTER_TRY(PublishEvent(tx, rules_.Now(), "mode_changed",
+                            std::string("{\"mode\":\"") + std::string(domain::Name(mode)) + "\"}"));
+    return state;
+  });
 }
 
 Result<domain::Activity> Registry::CreateActivity(const Actor& a, domain::Activity act) {

@@ -75,6 +75,7 @@ class WorkflowApiTest : public ApiTest {
 
 TEST_F(WorkflowApiTest, TheSourceScenario) {
   ASSERT_EQ(Call("PUT", "/api/v1/mode", admin_, json{{"mode", "emergency"}, {"reason", "疫情"}}).status, 200);
+  EXPECT_EQ(Count("events WHERE kind = 'mode_changed'"), 1);  // on every live page
   // Three more communities of street 0, each paired with the unit's department, with a site.
   std::vector<std::int64_t> sites = {site_[0]};
   for (int i = 1; i <= 3; ++i) {

@@ -5,7 +5,6 @@
 //   http_bench [--seconds N] [--connections N] [--threads N] [--only minimal|pool|inline|api]
 //              [--io-threads N] [--event-loops N] [--handler-threads N]
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,6 +30,7 @@
 #include "http/event_hub.h"
 #include "http/server.h"
 #include "minimal_server.h"
+#include "wrk.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace {
@@ -44,60 +44,18 @@ constexpr const char* kBody =
     R"({"id":3,"name":"Shatou street","kind":"street","district_id":3}],"next":null})";
 constexpr const char* kToken = "bench-token-0123456789abcdef";
 
-struct Load {
-  double requests_per_second = 0;
-  double p99_ms = 0;
-  // Server CPU (this process: user + system) per request, robust to other load on the machine.
-  double cpu_us_per_request = 0;
-};
-
-double ProcessCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-// Converts wrk's "1.23ms" / "850.00us" / "1.02s" to milliseconds.
-double ToMilliseconds(const char* text) {
-  char* end = nullptr;
-  double value = std::strtod(text, &end);
-  if (std::strncmp(end, "us", 2) == 0) return value / 1000.0;
-  if (std::strncmp(end, "ms", 2) == 0) return value;
-  if (std::strncmp(end, "s", 1) == 0) return value * 1000.0;
-  return value;
-}
+using Load = muster::bench::WrkLoad;
 
 std::optional<Load> RunWrk(std::uint16_t port, const char* path, int seconds, int connections,
                            int threads, const std::string& token = kToken) {
-  std::string command = "wrk --latency -t" + std::to_string(threads) + " -c" +
-                        std::to_string(connections) + " -d" + std::to_string(seconds) +
-                        "s -H 'Authorization: Bearer " + token +
-                        "' http://127.0.0.1:" + std::to_string(port) + path + " 2>&1";
-  const double cpu_before = ProcessCpuSeconds();
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return std::nullopt;
-  Load load;
-  bool saw_rate = false;
-  char line[512];
-  while (std::fgets(line, sizeof(line), pipe) != nullptr) {
-    if (const char* at = std::strstr(line, "Requests/sec:")) {
-      load.requests_per_second = std::strtod(at + 13, nullptr);
-      saw_rate = true;
-    }
-    const char* p = line;
-    while (*p == ' ') ++p;
-    if (std::strncmp(p, "99%", 3) == 0) {
-      p += 3;
-      while (*p == ' ') ++p;
-      load.p99_ms = ToMilliseconds(p);
-    }
-    if (std::strstr(line, "Non-2xx") != nullptr) std::fprintf(stderr, "wrk: %s", line);
-  }
-  if (pclose(pipe) != 0 || !saw_rate) return std::nullopt;
-  const double requests = load.requests_per_second * seconds;
-  if (requests > 0) load.cpu_us_per_request = (ProcessCpuSeconds() - cpu_before) * 1e6 / requests;
-  return load;
+  muster::bench::WrkRun run;
+  run.port = port;
+  run.path = path;
+  run.seconds = seconds;
+  run.connections = connections;
+  run.threads = threads;
+  run.token = token;
+  return muster::bench::RunWrk(run);
 }
 
 Response StreetsHandler(const Request& request) {

@@ -1,6 +1,7 @@
 #include "app/notifications.h"
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -66,6 +67,62 @@ struct UrlParts {
   std::string host;
 };
 
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Whether every character of `text` is one `pred` accepts or one of `also`.
+template <typename Pred>
+bool AllOf(std::string_view text, Pred pred, std::string_view also) {
+  return std::all_of(text.begin(), text.end(), [&](char c) {
+    return pred(static_cast<unsigned char>(c)) != 0 || also.find(c) != std::string_view::npos;
+  });
+}
+
+int IsHexDigit(unsigned char c) { return std::isxdigit(c); }
+int IsAlnum(unsigned char c) { return std::isalnum(c); }
+int IsDigit(unsigned char c) { return std::isdigit(c); }
+
+// Checks "host[:port]" or "[IPv6][:port]"; returns the host, lower-cased.
+Result<std::string> CheckAuthority(std::string_view authority, const std::string& f) {
+  std::string_view host = authority;
+  std::string_view port;
+  bool has_port = false;
+  if (authority.starts_with("[")) {
+    std::size_t close = authority.find(']');
+    if (close == std::string_view::npos || close < 2 ||
+        !AllOf(authority.substr(1, close - 1), IsHexDigit, ":.")) {
+      return Invalid(f, "malformed IPv6 address", "url_host");
+    }
+    host = authority.substr(0, close + 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') return Invalid(f, "malformed host", "url_host");
+    has_port = !after.empty();
+    if (has_port) port = after.substr(1);
+  } else {
+    std::size_t colon = authority.find(':');
+    has_port = colon != std::string_view::npos;
+    if (has_port) {
+      host = authority.substr(0, colon);
+      port = authority.substr(colon + 1);
+    }
+    if (host.empty()) return Invalid(f, "the URL names no host", "url_host");
+    if (!AllOf(host, IsAlnum, ".-")) {
+      return Invalid(f, "the host may hold letters, digits, dots and hyphens (punycode for other "
+                        "scripts)", "url_host");
+    }
+  }
+  if (has_port) {
+    bool digits = !port.empty() && port.size() <= 5 && AllOf(port, IsDigit, "");
+    int n = digits ? std::stoi(std::string(port)) : 0;
+    if (n < 1 || n > 65535) return Invalid(f, "the port must be 1-65535", "url_port");
+  }
+  return Lower(host);
+}
+
 Result<UrlParts> ParseWebhookUrl(std::string_view url, std::string_view field) {
   const std::string f(field);
   if (url.empty()) return Invalid(f, "a webhook needs a URL", "url_missing");
@@ -77,9 +134,7 @@ Result<UrlParts> ParseWebhookUrl(std::string_view url, std::string_view field) {
     }
   }
   UrlParts parts;
-  std::string lower(url.substr(0, std::min<std::size_t>(url.size(), 8)));
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string lower = Lower(url.substr(0, std::min<std::size_t>(url.size(), 8)));
   std::string_view rest;
   if (lower.starts_with("https://")) {
     parts.https = true;
@@ -97,52 +152,7 @@ Result<UrlParts> ParseWebhookUrl(std::string_view url, std::string_view field) {
     return Invalid(f, "credentials do not belong in the URL; receivers check the signature",
                    "url_credentials");
   }
-  std::string_view host = authority;
-  std::string_view port;
-  if (authority.starts_with("[")) {
-    std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) return Invalid(f, "unterminated IPv6 address", "url_host");
-    host = authority.substr(0, close + 1);
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty() && after.front() != ':') return Invalid(f, "malformed host", "url_host");
-    if (after == ":") return Invalid(f, "the port is empty", "url_port");
-    if (!after.empty()) port = after.substr(1);
-    for (char c : host.substr(1, host.size() - 2)) {
-      if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') {
-        return Invalid(f, "malformed IPv6 address", "url_host");
-      }
-    }
-    if (host.size() <= 2) return Invalid(f, "the URL names no host", "url_host");
-  } else {
-    std::size_t colon = authority.find(':');
-    if (colon != std::string_view::npos) {
-      host = authority.substr(0, colon);
-      port = authority.substr(colon + 1);
-    }
-    if (host.empty()) return Invalid(f, "the URL names no host", "url_host");
-    for (char c : host) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') {
-        return Invalid(f, "the host may hold letters, digits, dots and hyphens (punycode for "
-                          "other scripts)", "url_host");
-      }
-    }
-  }
-  if (authority.find(':') != std::string_view::npos && !authority.starts_with("[") &&
-      port.empty()) {
-    return Invalid(f, "the port is empty", "url_port");
-  }
-  if (!port.empty()) {
-    bool digits = port.size() <= 5 && std::all_of(port.begin(), port.end(), [](char c) {
-                    return std::isdigit(static_cast<unsigned char>(c));
-                  });
-    if (!digits || std::stoi(std::string(port)) < 1 || std::stoi(std::string(port)) > 65535) {
-      return Invalid(f, "the port must be 1-65535", "url_port");
-    }
-  }
-  std::string h(host);
-  std::transform(h.begin(), h.end(), h.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  parts.host = h;
+  MUSTER_ASSIGN(parts.host, CheckAuthority(authority, f));
   return parts;
 }
 

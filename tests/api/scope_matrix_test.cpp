@@ -355,6 +355,63 @@ std::vector<Row> ScopeMatrixTest::Matrix() {
        401,
        nullptr,
        [](const Reply& r) { return r.status >= 400 || !r.body.value("committed", false); }},
+      // Notifications are personal: the caller reads and marks his own (a volunteer those of
+      // his member record). Inside is a notification addressed to the caller, outside one
+      // addressed to someone else, which answers 404 to everyone, the city administrator too.
+      {"GET /api/v1/notifications", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/notifications?limit=500")},
+      {"GET /api/v1/notifications/unread-count", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/notifications/unread-count")},
+      {"POST /api/v1/notifications/{id}/read", Kind::kRead,
+       {kHidden, kOwn, kOwn, kOwn, kOwn, kOwn},
+       [this](const Target& t) {
+         bool mine = t.half == 0 && t.role != kCity && t.role != kAnonymous;
+         std::optional<std::int64_t> user, member;
+         if (!mine) {
+           member = member_[1];
+         } else if (t.role == kVolunteer) {
+           member = member_[0];
+         } else {
+           user = *store_->Read([&](store::Transaction& tx) {
+             return tx.QueryInt("SELECT id FROM users WHERE username = ?", {Username(t.role)});
+           });
+         }
+         auto id = store_->Write([&](store::Transaction& tx) {
+           return tx.InsertReturningId(
+               "INSERT INTO notifications (member_id, user_id, kind, title, body, payload, "
+               "created_at) VALUES (?, ?, 'call', '召集令', '', '{}', 0) RETURNING id",
+               {store::Opt(member), store::Opt(user)});
+         });
+         return Send{"/api/v1/notifications/" + Id(*id) + "/read", std::nullopt, std::nullopt};
+       }},
+      {"POST /api/v1/notifications/read-all", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/notifications/read-all")},
+      // Webhooks and their delivery records: the city administrator's.
+      {"POST /api/v1/webhooks", Kind::kWrite, CityOnly(kMade),
+       post(to("/api/v1/webhooks"),
+            [](const Target& t) {
+              return json{{"name", "接收端" + Id(t.n)},
+                          {"url", "https://hooks.example.cn/" + Id(t.n)}};
+            })},
+      {"GET /api/v1/webhooks", Kind::kList, CityOnly(kOk), fixed("/api/v1/webhooks?limit=500")},
+      {"POST /api/v1/webhooks/{id}/disable", Kind::kWrite, CityOnly(kOk),
+       [this](const Target& t) {
+         auto made = notifications_->CreateWebhook(
+             app::Actor::System(),
+             {"接收端" + Id(t.n), "https://hooks.example.cn/" + Id(t.n), {}, {}, false, {}});
+         return Send{"/api/v1/webhooks/" + Id(made->webhook.id.value) + "/disable", std::nullopt,
+                     std::nullopt};
+       }},
+      {"GET /api/v1/webhooks/{id}/deliveries", Kind::kList, CityOnly(kOk),
+       [this](const Target& t) {
+         auto made = notifications_->CreateWebhook(
+             app::Actor::System(),
+             {"接收端" + Id(t.n), "https://hooks.example.cn/" + Id(t.n), {}, {}, false, {}});
+         return Send{"/api/v1/webhooks/" + Id(made->webhook.id.value) + "/deliveries",
+                     std::nullopt, std::nullopt};
+       }},
+      // Live events: every signed-in user; each receives only his own notifications.
+      {"GET /api/v1/events", Kind::kSession, Everyone(kOk), fixed("/api/v1/events")},
       // Outside the API: no session needed.
       {"GET /healthz", Kind::kSession, Everyone(kOk), fixed("/healthz"), 200},
       {"GET /metrics", Kind::kSession, Everyone(kOk), fixed("/metrics"), 200},

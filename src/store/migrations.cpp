@@ -376,12 +376,80 @@ CREATE TABLE outbox_cursors (
 );
 )sql";
 
+// Oversight: inspections of units, the funds of units (allocations, expenses and one balance
+// row per unit whose CHECK and conditional updates keep spending within allocations), and
+// supplies given to streets and communities. Amounts are integer fen; `day` columns are
+// Asia/Shanghai day numbers.
+constexpr std::string_view kOversight = R"sql(
+CREATE TABLE inspections (
+  id {ID},
+  unit_id BIGINT NOT NULL REFERENCES units(id),
+  day BIGINT NOT NULL,
+  inspector TEXT NOT NULL,
+  findings TEXT NOT NULL,
+  rating TEXT NOT NULL CHECK (rating IN ('excellent', 'good', 'fair', 'poor')),
+  recorded_by BIGINT REFERENCES users(id),
+  recorded_by_name TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX inspections_unit ON inspections (unit_id, day);
+CREATE TABLE fund_allocations (
+  id {ID},
+  unit_id BIGINT NOT NULL REFERENCES units(id),
+  amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
+  purpose TEXT NOT NULL,
+  day BIGINT NOT NULL,
+  recorded_by BIGINT REFERENCES users(id),
+  recorded_by_name TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX fund_allocations_unit ON fund_allocations (unit_id, day);
+CREATE TABLE fund_expenses (
+  id {ID},
+  unit_id BIGINT NOT NULL REFERENCES units(id),
+  amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
+  purpose TEXT NOT NULL,
+  day BIGINT NOT NULL,
+  community_id BIGINT REFERENCES communities(id),
+  recorded_by BIGINT REFERENCES users(id),
+  recorded_by_name TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX fund_expenses_unit ON fund_expenses (unit_id, day);
+CREATE TABLE fund_balances (
+  unit_id BIGINT PRIMARY KEY REFERENCES units(id),
+  allocated_fen BIGINT NOT NULL CHECK (allocated_fen >= 0),
+  spent_fen BIGINT NOT NULL CHECK (spent_fen >= 0),
+  CHECK (spent_fen <= allocated_fen)
+);
+CREATE TABLE supplies (
+  id {ID},
+  street_id BIGINT NOT NULL REFERENCES streets(id),
+  community_id BIGINT REFERENCES communities(id),
+  donor TEXT NOT NULL,
+  coordinated_by_unit_id BIGINT REFERENCES units(id),
+  description TEXT NOT NULL,
+  quantity BIGINT NOT NULL CHECK (quantity > 0),
+  value_fen BIGINT NOT NULL CHECK (value_fen > 0),
+  day BIGINT NOT NULL,
+  recorded_by BIGINT REFERENCES users(id),
+  recorded_by_name TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX supplies_street ON supplies (street_id, day);
+CREATE INDEX supplies_community ON supplies (community_id);
+CREATE INDEX supplies_unit ON supplies (coordinated_by_unit_id);
+CREATE INDEX request_routes_department ON request_routes (department_id);
+CREATE INDEX calls_unit ON calls (unit_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "registry", kRegistry},
     {2, "meta", kMeta},
     {3, "accounts", kAccounts},
     {4, "workflow", kWorkflow},
     {5, "webhooks", kWebhooks},
+    {7, "oversight", kOversight},
 };
 
 }  // namespace

@@ -129,8 +129,16 @@ class ScopeMatrixTest : public ApiTest {
       tokens_[r] = r == kCity ? admin_ : Login(kRoles[r].username);
   }
 
-  // Objects some rows need beyond BuildCity's (none yet).
-  void MakeObjects() {}
+  // Objects some rows need beyond BuildCity's.
+  void MakeObjects() {
+    // Funds for both halves' units, so that expenses have a balance to draw on.
+    for (int h = 0; h < 2; ++h) {
+      Create("/api/v1/funds/allocations", {{"unit_id", unit_[h]},
+                                           {"amount_fen", 100000000},
+                                           {"purpose", "慰问挂点社区党员"},
+                                           {"date", "2022-01-12"}});
+    }
+  }
 
   static std::string Phone(int n) {
     std::string digits = std::to_string(n);
@@ -412,6 +420,86 @@ std::vector<Row> ScopeMatrixTest::Matrix() {
        }},
       // Live events: every signed-in user; each receives only his own notifications.
       {"GET /api/v1/events", Kind::kSession, Everyone(kOk), fixed("/api/v1/events")},
+      // Oversight: the city reads every unit, a unit administrator his own; other roles none.
+      {"GET /api/v1/supervision", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       fixed("/api/v1/supervision?from=2022-01-12&to=2022-01-13&limit=500"), 401,
+       [this](int role, const json& row) { return role == kUnit && row["unit_id"] == unit_[0]; }},
+      {"POST /api/v1/inspections", Kind::kWrite, CityOnly(kMade),
+       post(to("/api/v1/inspections"),
+            [this](const Target& t) {
+              return json{{"unit_id", unit_[t.half]}, {"date", "2022-01-12"},
+                          {"inspector", "督查组"},       {"findings", "检查" + Id(t.n)},
+                          {"rating", "good"}};
+            })},
+      {"GET /api/v1/inspections", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       at([this](int h) { return "/api/v1/inspections?limit=500&unit_id=" + Id(unit_[h]); }), 401,
+       [this](int role, const json& i) { return role == kUnit && i["unit_id"] == unit_[0]; }},
+      // Funds: the city allocates; the city or the unit's administrator spends.
+      {"POST /api/v1/funds/allocations", Kind::kWrite, CityOnly(kMade),
+       post(to("/api/v1/funds/allocations"),
+            [this](const Target& t) {
+              return json{{"unit_id", unit_[t.half]}, {"amount_fen", 1000 + t.n},
+                          {"purpose", "慰问" + Id(t.n)}, {"date", "2022-01-12"}};
+            })},
+      {"GET /api/v1/funds/allocations", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       at([this](int h) { return "/api/v1/funds/allocations?limit=500&unit_id=" + Id(unit_[h]); }),
+       401, [this](int role, const json& a) { return role == kUnit && a["unit_id"] == unit_[0]; }},
+      {"POST /api/v1/funds/expenses",
+       Kind::kWrite,
+       {kMade, kOwnMade, kDenied, kDenied, kDenied, kDenied},
+       post(to("/api/v1/funds/expenses"),
+            [this](const Target& t) {
+              return json{{"unit_id", unit_[t.half]}, {"amount_fen", 100},
+                          {"purpose", "物资" + Id(t.n)}, {"date", "2022-01-12"}};
+            })},
+      {"GET /api/v1/funds/expenses", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       at([this](int h) { return "/api/v1/funds/expenses?limit=500&unit_id=" + Id(unit_[h]); }),
+       401, [this](int role, const json& e) { return role == kUnit && e["unit_id"] == unit_[0]; }},
+      {"GET /api/v1/funds/balances", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       at([this](int h) { return "/api/v1/funds/balances?limit=500&unit_id=" + Id(unit_[h]); }),
+       401, [this](int role, const json& b) { return role == kUnit && b["unit_id"] == unit_[0]; }},
+      // Supplies: the city; a unit administrator as the coordinating unit; the coordinator of the
+      // recipient street. Read also by the coordinator of the recipient community.
+      {"POST /api/v1/supplies",
+       Kind::kWrite,
+       {kMade, kOwnMade, kDenied, kOwnMade, kDenied, kDenied},
+       post(to("/api/v1/supplies"),
+            [this](const Target& t) {
+              return json{{"recipient_street_id", street_[t.half]},
+                          {"recipient_community_id", community_[t.half]},
+                          {"donor", "爱心企业"},
+                          {"coordinated_by_unit_id", unit_[t.half]},
+                          {"description", "生活物资" + Id(t.n)},
+                          {"quantity", 10},
+                          {"value_fen", 100000},
+                          {"date", "2022-01-12"}};
+            })},
+      {"GET /api/v1/supplies", Kind::kList, {kOk, kOk, kDenied, kOk, kOk, kDenied},
+       at([this](int h) { return "/api/v1/supplies?limit=500&street_id=" + Id(street_[h]); }), 401,
+       [this](int role, const json& s) {
+         switch (role) {
+           case kUnit:
+             return s["coordinated_by_unit_id"] == unit_[0];
+           case kStreet:
+             return s["recipient_street_id"] == street_[0];
+           case kCommunity:
+             return s["recipient_community_id"] == community_[0];
+           default:
+             return false;
+         }
+       }},
+      // Exports are files, not {items} lists, so they are called once per role; that a unit
+      // administrator's file holds only his unit is checked in oversight_api_test.cpp.
+      {"GET /api/v1/exports/supervision.csv", Kind::kSession,
+       {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       fixed("/api/v1/exports/supervision.csv?from=2022-01-12&to=2022-01-13")},
+      {"GET /api/v1/exports/funds.csv", Kind::kSession, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       fixed("/api/v1/exports/funds.csv")},
+      {"GET /api/v1/exports/supervision.xlsx", Kind::kSession,
+       {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       fixed("/api/v1/exports/supervision.xlsx?from=2022-01-12&to=2022-01-13")},
+      {"GET /api/v1/exports/funds.xlsx", Kind::kSession, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       fixed("/api/v1/exports/funds.xlsx")},
       // Outside the API: no session needed.
       {"GET /healthz", Kind::kSession, Everyone(kOk), fixed("/healthz"), 200},
       {"GET /metrics", Kind::kSession, Everyone(kOk), fixed("/metrics"), 200},

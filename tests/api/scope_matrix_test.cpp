@@ -87,8 +87,8 @@ struct Row {
   Column expect;
   std::function<Send(const Target&)> send;
   int anonymous = 401;
-  std::function<bool(int role, const json& item)> visible;
-  std::function<bool(const Reply&)> refused;
+  std::function<bool(int role, const json& item)> visible = nullptr;
+  std::function<bool(const Reply&)> refused = nullptr;
 };
 
 constexpr Expect kOk{200, 200};
@@ -566,8 +566,12 @@ TEST_F(ScopeMatrixTest, EveryRouteWithEveryRoleInsideAndOutsideItsScope) {
         << row.route << ": the whole city is the city administrator's scope";
     for (int role = 0; role < kRoleCount; ++role) {
       int out = row.expect[role].outside;
-      if (row.kind == Kind::kRead) EXPECT_TRUE(out == 200 || out == 404) << row.route;
-      if (row.kind == Kind::kList) EXPECT_TRUE(out == 200 || out == 403) << row.route;
+      if (row.kind == Kind::kRead) {
+        EXPECT_TRUE(out == 200 || out == 404) << row.route;
+      }
+      if (row.kind == Kind::kList) {
+        EXPECT_TRUE(out == 200 || out == 403) << row.route;
+      }
       if (row.kind == Kind::kWrite && !row.refused) {
         EXPECT_TRUE(out == 403 || (role == kCity && out < 300)) << row.route;
       }

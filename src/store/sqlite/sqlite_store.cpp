@@ -2,8 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -51,11 +56,21 @@ class SqliteRow final : public Row {
   sqlite3_stmt* stmt_;
 };
 
+// The statements that frame write transactions, prepared once per connection.
+enum class Control { kBegin, kCommit, kRollback, kSavepoint, kRelease, kRollbackTo };
+constexpr std::array<const char*, 6> kControlSql = {"BEGIN IMMEDIATE",
+                                                    "COMMIT",
+                                                    "ROLLBACK",
+                                                    "SAVEPOINT muster_write",
+                                                    "RELEASE muster_write",
+                                                    "ROLLBACK TO muster_write"};
+
 // One connection with its cache of prepared statements.
 class Connection {
  public:
   ~Connection() {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    for (sqlite3_stmt* stmt : control_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
   }
 
@@ -63,7 +78,7 @@ class Connection {
     auto conn = std::unique_ptr<Connection>(new Connection());
     int rc = sqlite3_open_v2(options.path.c_str(), &conn->db_,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+                             options.vfs.empty() ? nullptr : options.vfs.c_str());
     if (rc != SQLITE_OK) {
       std::string msg = conn->db_ ? sqlite3_errmsg(conn->db_) : "out of memory";
       return Unavailable("cannot open database " + options.path + ": " + msg);
@@ -97,12 +112,31 @@ class Connection {
   }
 
   // Runs a statement without parameters or rows (BEGIN, COMMIT, scripts).
-  int Simple(const std::string& sql) { return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr); }
+  int Simple(const std::string& sql) {
+    return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  }
+
+  // Runs one of the statements that frame write transactions; returns SQLITE_OK or the error.
+  int Run(Control which) {
+    sqlite3_stmt*& stmt = control_[static_cast<std::size_t>(which)];
+    if (stmt == nullptr) {
+      int rc = sqlite3_prepare_v3(db_, kControlSql[static_cast<std::size_t>(which)], -1,
+                                  SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return rc;
+    }
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  }
+
+  // True while a transaction is open (SQLite may end one by itself after some errors).
+  bool InTransaction() { return sqlite3_get_autocommit(db_) == 0; }
 
  private:
   Connection() = default;
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::array<sqlite3_stmt*, kControlSql.size()> control_{};
 };
 
 class SqliteTransaction final : public Transaction {
@@ -172,19 +206,71 @@ class SqliteTransaction final : public Transaction {
   Connection& conn_;
 };
 
+using TxFn = std::function<Status(Transaction&)>;
+
+// What one run of a transaction function came to.
+struct Attempt {
+  Status status;
+  bool retry = false;  // the failure was contention: rerun the whole function
+};
+
+// One Write call in the writer queue. Lives on its caller's stack; the leader of its group fills
+// in the outcome before setting `done`.
+struct Writer {
+  explicit Writer(const TxFn& f) : fn(f) {}
+  const TxFn& fn;
+  Attempt outcome;
+  std::exception_ptr exception;  // what fn threw, rethrown to its caller
+  bool applied = false;          // fn succeeded inside the group's open transaction
+  bool done = false;             // GUARDED_BY(queue_mu_)
+  std::condition_variable cv;
+};
+
+// Runs w's function, catching what it throws so that the leader's thread survives a follower's
+// exception.
+Status Call(Writer& w, Transaction& tx) {
+  try {
+    return w.fn(tx);
+  } catch (...) {
+    w.exception = std::current_exception();
+    return Internal("the write function threw");
+  }
+}
+
+// Returns how the other members of a group end when `culprit`'s failure took the whole open
+// transaction with it: contention reruns them, a write failure (disk full, I/O) reaches them too,
+// anything else reruns them without the culprit.
+Attempt OthersAfterLoss(const Attempt& culprit) {
+  if (culprit.retry) return {Unavailable("the database is busy"), true};
+  if (culprit.status.error().code == ErrorCode::kUnavailable) return {culprit.status, false};
+  return {Unavailable("another write of the same transaction failed"), true};
+}
+
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
+  explicit SqliteStore(SqliteOptions options)
+      : options_(std::move(options)),
+        max_group_(static_cast<std::size_t>(std::max(1, options_.max_group))) {}
 
   Status Init() {
     MUSTER_ASSIGN(writer_, Connection::Open(options_));
+    group_.reserve(max_group_);  // so that leading a group never allocates
     return Ok();
   }
 
   Backend backend() const override { return Backend::kSqlite; }
 
+  SqliteWriteStats stats() const {
+    return {commits_.load(std::memory_order_relaxed), transactions_.load(std::memory_order_relaxed),
+            largest_group_.load(std::memory_order_relaxed),
+            queued_.load(std::memory_order_relaxed)};
+  }
+
  protected:
-  Status RunTransaction(bool write, const std::function<Status(Transaction&)>& fn) override {
+  Status RunTransaction(bool write, const TxFn& fn) override {
+    if (write && leader_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
+      return Internal("Write called from inside a write transaction of the same store");
+    }
     auto deadline = Clock::now() + kRetryBudget;
     for (int attempt = 0;; ++attempt) {
       Attempt a = write ? RunWriteOnce(fn) : RunReadOnce(fn);
@@ -196,27 +282,147 @@ class SqliteStore final : public Store {
   }
 
  private:
-  struct Attempt {
-    Status status;
-    bool retry = false;  // the failure was contention: rerun the whole transaction
-  };
-
-  Attempt RunWriteOnce(const std::function<Status(Transaction&)>& fn) {
-    std::lock_guard lock(write_mu_);
-    return RunOn(*writer_, "BEGIN IMMEDIATE", fn);
+  // Queues `fn`, leads its group if it reaches the front first, and returns once the group's
+  // transaction has ended.
+  Attempt RunWriteOnce(const TxFn& fn) {
+    Writer w(fn);
+    std::unique_lock lock(queue_mu_);
+    queue_.push_back(&w);
+    queued_.store(queue_.size(), std::memory_order_relaxed);
+    while (!w.done && queue_.front() != &w) w.cv.wait(lock);
+    if (!w.done) Lead(lock);
+    lock.unlock();
+    if (w.exception) std::rethrow_exception(w.exception);
+    return std::move(w.outcome);
   }
 
-  Attempt RunReadOnce(const std::function<Status(Transaction&)>& fn) {
+  // Takes the writers at the front of the queue, runs them as one transaction, wakes them, and
+  // hands the lead to the next writer waiting.
+  // REQUIRES: `lock` holds queue_mu_; the caller's writer is at the front of the queue.
+  void Lead(std::unique_lock<std::mutex>& lock) {
+    std::size_t n = std::min(queue_.size(), max_group_);
+    group_.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    lock.unlock();
+    leader_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+    if (n == 1) {
+      RunAlone(*group_[0]);
+    } else {
+      RunGroup();
+    }
+    leader_.store(std::thread::id(), std::memory_order_relaxed);
+    lock.lock();
+    for (Writer* w : group_) {
+      queue_.pop_front();
+      w->done = true;
+      // Under the lock: once `done` is seen, the writer (and its cv) may be gone.
+      w->cv.notify_one();
+    }
+    queued_.store(queue_.size(), std::memory_order_relaxed);
+    if (!queue_.empty()) queue_.front()->cv.notify_one();
+  }
+
+  // A writer with no one waiting behind it: one transaction, no savepoint, as simple as it gets.
+  void RunAlone(Writer& w) {
+    Connection& c = *writer_;
+    int rc = c.Run(Control::kBegin);
+    if (rc != SQLITE_OK) {
+      w.outcome = {SqliteError(c.db(), rc, "begin"), IsContention(rc)};
+      return;
+    }
+    SqliteTransaction tx(c);
+    Status s = Call(w, tx);
+    if (!s.ok()) {
+      c.Run(Control::kRollback);
+      w.outcome = {std::move(s), tx.retry_requested()};
+      return;
+    }
+    rc = c.Run(Control::kCommit);
+    if (rc != SQLITE_OK) {
+      w.outcome = {SqliteError(c.db(), rc, "commit"), IsContention(rc)};
+      c.Run(Control::kRollback);
+      return;
+    }
+    w.outcome = {Ok(), false};
+    Count(1, 1);
+  }
+
+  // Runs the writers of group_ in one transaction, each inside its own savepoint, in queue order.
+  void RunGroup() {
+    Connection& c = *writer_;
+    int rc = c.Run(Control::kBegin);
+    if (rc != SQLITE_OK) {
+      EndAll({SqliteError(c.db(), rc, "begin"), IsContention(rc)});
+      return;
+    }
+    std::uint64_t applied = 0;
+    for (Writer* w : group_) {
+      if (!RunInSavepoint(c, *w)) return;
+      applied += w->applied ? 1 : 0;
+    }
+    rc = c.Run(Control::kCommit);
+    if (rc != SQLITE_OK) {
+      // Nothing of the group took effect, and a function that failed may have failed because of
+      // work that is now gone: every member gets the COMMIT's outcome.
+      EndAll({SqliteError(c.db(), rc, "commit"), IsContention(rc)});
+      return;
+    }
+    Count(applied, group_.size());
+  }
+
+  // Runs w's function inside a savepoint of the open transaction and sets its outcome. Returns
+  // false when the transaction itself was lost (SQLite rolls back the whole transaction after
+  // some I/O and busy errors); the whole group has then been ended.
+  bool RunInSavepoint(Connection& c, Writer& w) {
+    int rc = c.Run(Control::kSavepoint);
+    if (rc != SQLITE_OK) return EndAll({SqliteError(c.db(), rc, "savepoint"), IsContention(rc)});
+    SqliteTransaction tx(c);
+    Status s = Call(w, tx);
+    if (s.ok()) {
+      rc = c.Run(Control::kRelease);
+      if (rc != SQLITE_OK) return EndAll({SqliteError(c.db(), rc, "release"), IsContention(rc)});
+      w.applied = true;
+      w.outcome = {Ok(), false};
+      return true;
+    }
+    w.outcome = {std::move(s), tx.retry_requested()};
+    if (!c.InTransaction()) return EndAllBut(&w, OthersAfterLoss(w.outcome));
+    rc = c.Run(Control::kRollbackTo);
+    if (rc == SQLITE_OK) rc = c.Run(Control::kRelease);
+    if (rc != SQLITE_OK) return EndAll({SqliteError(c.db(), rc, "rollback to"), IsContention(rc)});
+    return true;
+  }
+
+  // Rolls back what is left of the group's transaction and gives every member `outcome`; returns
+  // false.
+  bool EndAll(const Attempt& outcome) { return EndAllBut(nullptr, outcome); }
+
+  bool EndAllBut(const Writer* keep, const Attempt& outcome) {
+    if (writer_->InTransaction()) writer_->Run(Control::kRollback);
+    for (Writer* w : group_) {
+      w->applied = false;
+      if (w != keep) w->outcome = outcome;
+    }
+    return false;
+  }
+
+  void Count(std::uint64_t applied, std::uint64_t group) {
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    transactions_.fetch_add(applied, std::memory_order_relaxed);
+    if (group > largest_group_.load(std::memory_order_relaxed)) {
+      largest_group_.store(group, std::memory_order_relaxed);  // only the leader writes it
+    }
+  }
+
+  Attempt RunReadOnce(const TxFn& fn) {
     auto conn = AcquireReader();
     if (!conn.ok()) return {std::move(conn).error(), false};
-    Attempt a = RunOn(**conn, "BEGIN", fn);
+    Attempt a = RunRead(**conn, fn);
     ReleaseReader(std::move(conn).value());
     return a;
   }
 
-  static Attempt RunOn(Connection& conn, const char* begin,
-                       const std::function<Status(Transaction&)>& fn) {
-    int rc = conn.Simple(begin);
+  static Attempt RunRead(Connection& conn, const TxFn& fn) {
+    int rc = conn.Simple("BEGIN");
     if (rc != SQLITE_OK) return {SqliteError(conn.db(), rc, "begin"), IsContention(rc)};
     SqliteTransaction tx(conn);
     Status s = fn(tx);
@@ -247,12 +453,24 @@ class SqliteStore final : public Store {
 
   void ReleaseReader(std::unique_ptr<Connection> conn) {
     std::lock_guard lock(pool_mu_);
-    if (static_cast<int>(readers_.size()) < options_.max_readers) readers_.push_back(std::move(conn));
+    if (static_cast<int>(readers_.size()) < options_.max_readers) {
+      readers_.push_back(std::move(conn));
+    }
   }
 
-  SqliteOptions options_;
-  std::mutex write_mu_;
-  std::unique_ptr<Connection> writer_;  // GUARDED_BY(write_mu_)
+  const SqliteOptions options_;
+  const std::size_t max_group_;
+
+  std::mutex queue_mu_;
+  std::deque<Writer*> queue_;  // GUARDED_BY(queue_mu_); the front one leads or will lead
+  // The writer connection and the group being run belong to the leader of the moment (the writer
+  // at the front of the queue), which touches them without holding queue_mu_.
+  std::unique_ptr<Connection> writer_;
+  std::vector<Writer*> group_;
+  std::atomic<std::thread::id> leader_{};  // the thread running write functions, if any
+
+  std::atomic<std::uint64_t> commits_{0}, transactions_{0}, largest_group_{0}, queued_{0};
+
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> readers_;  // GUARDED_BY(pool_mu_)
 };
@@ -263,6 +481,12 @@ Result<std::unique_ptr<Store>> OpenSqlite(const SqliteOptions& options) {
   auto store = std::make_unique<SqliteStore>(options);
   MUSTER_TRY(store->Init());
   return std::unique_ptr<Store>(std::move(store));
+}
+
+std::optional<SqliteWriteStats> GetSqliteWriteStats(const Store& store) {
+  const auto* sqlite = dynamic_cast<const SqliteStore*>(&store);
+  if (sqlite == nullptr) return std::nullopt;
+  return sqlite->stats();
 }
 
 }  // namespace muster::store

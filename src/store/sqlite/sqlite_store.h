@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/result.h"
@@ -9,15 +11,41 @@
 namespace muster::store {
 
 struct SqliteOptions {
-  std::string path;            // database file; created if missing
+  std::string path;               // database file; created if missing
   bool synchronous_full = false;  // FULL survives power loss; NORMAL (default) survives crashes
   int max_readers = 8;            // pooled read connections
+  int max_group = 128;            // most Write calls one COMMIT carries; 1: no group commit
+  std::string vfs = {};           // SQLite VFS by name; empty: the default (tests inject faults)
+};
+
+// Counters of the writer queue since the store was opened.
+struct SqliteWriteStats {
+  std::uint64_t commits = 0;        // COMMITs that succeeded
+  std::uint64_t transactions = 0;   // Write calls whose work those COMMITs carried
+  std::uint64_t largest_group = 0;  // most Write calls one COMMIT carried
+  std::uint64_t queued = 0;         // Write calls in the queue now, the running group included
 };
 
 // Opens (creating if needed) an SQLite database in WAL mode with foreign keys on, and returns a
-// Store over it. Write transactions are serialised in-process and begin IMMEDIATE, so they never
-// deadlock; contention with other processes is absorbed by busy waiting and reruns, never
-// reaching a caller as SQLITE_BUSY. Does not migrate: call Migrate().
+// Store over it. Does not migrate: call Migrate().
+//
+// Writes use one connection and group commit, as LevelDB's writer queue: concurrent Write calls
+// queue up; the first becomes the leader, takes the calls waiting behind it (up to max_group) and
+// runs them in one BEGIN IMMEDIATE ... COMMIT, each function inside its own SAVEPOINT, in queue
+// order. A function that fails is rolled back to its savepoint alone and its caller gets its
+// error; the others are unaffected. Every caller returns only after the COMMIT carrying its work
+// succeeded. If that COMMIT fails, no function of the group took effect: on contention all are
+// rerun, otherwise all get the COMMIT's error. A Write with no one waiting runs alone, without a
+// savepoint. Contention with other processes is absorbed by busy waiting and reruns, never
+// reaching a caller as SQLITE_BUSY. An exception thrown by a function is rethrown to its caller
+// after its savepoint was rolled back.
+//
+// Write must not be called from inside a function running in a Write of the same store (the call
+// would wait for its own transaction): such a call returns kInternal at once. Read may.
 Result<std::unique_ptr<Store>> OpenSqlite(const SqliteOptions& options);
+
+// Returns the writer-queue counters of a store made by OpenSqlite; nullopt for another store.
+// Thread-safe.
+std::optional<SqliteWriteStats> GetSqliteWriteStats(const Store& store);
 
 }  // namespace muster::store

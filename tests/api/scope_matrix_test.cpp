@@ -32,6 +32,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/api_fixture.h"
@@ -125,6 +126,7 @@ class ScopeMatrixTest : public ApiTest {
     AddUser("community0", app::Role::kCommunityCoordinator, community_[0]);
     AddUser("vol0", app::Role::kVolunteer, member_[0]);
     MakeObjects();
+    MakeWorkflowObjects();
     for (int r = 0; r < kRoleCount; ++r)
       tokens_[r] = r == kCity ? admin_ : Login(kRoles[r].username);
   }
@@ -165,10 +167,124 @@ class ScopeMatrixTest : public ApiTest {
     }
   }
 
+  // The emergency workflow's objects, per half h: a request for site_[h] with one shift on
+  // 2022-01-13 (routed to unit_[h] and dept_[h] only), a crew member with a confirmed place on it,
+  // a call of the city to branch_[h], a batch of the crew member to street_[h], and a request
+  // with a shift under way at the fixture's clock (for check-in; it escalates at once). member_[0]
+  // (vol0) stays without sign-ups until the sign-up rows, so lists read the same for him as for
+  // the city administrator.
+  void MakeWorkflowObjects() {
+    for (int h = 0; h < 2; ++h) {
+      auto [request, shift] = NewRequest(h, kNow + 86400 + 3600, kNow + 86400 + 4 * 3600);
+      request_[h] = request;
+      shift_[h] = shift;
+      crew_[h] = NewMember(h, 900000 + h);
+      SignUp(crew_[h], shift_[h]);
+      auto call = workflow_->SendCall(City(), {RequestId(request_[h]),
+                                               std::vector{BranchId(branch_[h])}, "集合"});
+      EXPECT_TRUE(call.ok()) << call.error().ToString();
+      call_[h] = call.ok() ? call->id.value : 0;
+      auto batch = workflow_->CreateBatch(
+          City(), {StreetId(street_[h]), FromUnixSeconds(kNow + 86400), "单位门口", "大巴", 40,
+                   {MemberId(crew_[h])}});
+      EXPECT_TRUE(batch.ok()) << batch.error().ToString();
+      batch_[h] = batch.ok() ? batch->id.value : 0;
+      today_[h] = NewRequest(h, kNow, kNow + 4 * 3600).second;
+    }
+  }
+
+  // 2022-01-12 08:00 +08:00, the fixture's clock.
+  static constexpr std::int64_t kNow = 1641945600;
+
+  static app::Actor City() { return app::Actor::System("admin"); }
+
+  // A request of the city administrator for site_[half] with one shift from `starts` to `ends`
+  // (Unix seconds) and places to spare: {request id, shift id}.
+  std::pair<std::int64_t, std::int64_t> NewRequest(int half, std::int64_t starts,
+                                                   std::int64_t ends) {
+    app::ShiftInput shift;
+    shift.site_id = SiteId(site_[half]);
+    shift.task = domain::ShiftTask::kSamplingAssistance;
+    shift.starts_at = FromUnixSeconds(starts);
+    shift.ends_at = FromUnixSeconds(ends);
+    shift.headcount = 100;
+    auto made = workflow_->PostRequest(City(), {"支援", false, {shift}});
+    EXPECT_TRUE(made.ok()) << made.error().ToString();
+    if (!made.ok()) return {0, 0};
+    return {made->id.value, made->shifts.front().id.value};
+  }
+  // A fresh request of half `half` whose shift (3 hours) is on a day of its own: the n-th after
+  // 2022-01-12, so that a member signed up for several never has two on one day.
+  std::pair<std::int64_t, std::int64_t> LaterRequest(int half, int n) {
+    std::int64_t starts = kNow + 86400 * std::int64_t{1 + n} + 3600;
+    return NewRequest(half, starts, starts + 3 * 3600);
+  }
+  // A fresh member of unit_[half], dept_[half] and branch_[half].
+  std::int64_t NewMember(int half, int n) {
+    return Create("/api/v1/members", {{"name", "队员" + std::to_string(n)},
+                                      {"phone", Phone(500000 + n)},
+                                      {"unit_id", unit_[half]},
+                                      {"department_id", dept_[half]},
+                                      {"branch_id", branch_[half]},
+                                      {"party_member", false}});
+  }
+  // The member a sign-up, check-in or attendance row acts on: vol0 himself when he calls inside
+  // his scope, else a fresh member of the target's half.
+  std::int64_t MemberFor(int role, int half, int n) {
+    return role == kVolunteer && half == 0 ? member_[0] : NewMember(half, n);
+  }
+  // Signs `member` up for `shift` as the city administrator: the sign-up's id.
+  std::int64_t SignUp(std::int64_t member, std::int64_t shift) {
+    app::SignupInput in;
+    in.shift_id = ShiftId(shift);
+    in.member_id = MemberId(member);
+    auto made = workflow_->SignUp(City(), in);
+    EXPECT_TRUE(made.ok()) << made.error().ToString();
+    return made.ok() ? made->id.value : 0;
+  }
+
+  // Whether a role may see a request (its JSON): the contract of workflow::RequestScope.
+  bool SeesRequest(int role, const json& r) {
+    const json& routed = r["routed_to"];
+    auto routed_to_dept = [&](const std::set<std::int64_t>& depts) {
+      for (const json& d : routed["department_ids"]) {
+        if (depts.contains(d.get<std::int64_t>())) return true;
+      }
+      return false;
+    };
+    switch (role) {
+      case kCity:
+        return true;
+      case kStreet:
+        return r["street_id"] == street_[0];
+      case kCommunity:
+        for (const json& s : r["shifts"]) {
+          if (s["community_id"] == community_[0]) return true;
+        }
+        return false;
+      case kUnit:
+      case kBranch: {
+        // Routed to the unit: the street pairing, or any department of the unit.
+        std::set<std::int64_t> depts;
+        Reply d = Call("GET", "/api/v1/departments?limit=500&unit_id=" + std::to_string(unit_[0]),
+                       admin_);
+        for (const json& item : d.body["items"]) depts.insert(item["id"].get<std::int64_t>());
+        return r["escalated"] == true || routed["unit_id"] == unit_[0] || routed_to_dept(depts);
+      }
+      case kVolunteer:
+        // Routed to vol0's unit or his department (dept_[0]).
+        return r["escalated"] == true || routed["unit_id"] == unit_[0] ||
+               routed_to_dept({dept_[0]});
+      default:
+        return false;
+    }
+  }
+
   std::vector<Row> Matrix();
   void Check(const Row& row, const Target& t, int expected);
 
   std::string tokens_[kRoleCount];
+  std::int64_t request_[2]{}, shift_[2]{}, crew_[2]{}, call_[2]{}, batch_[2]{}, today_[2]{};
   int calls_ = 0;
 };
 
@@ -184,6 +300,9 @@ std::vector<Row> ScopeMatrixTest::Matrix() {
   };
   auto to = [](std::string path) { return [path](int) { return path; }; };
   auto members_visible = [this](int role, const json& m) { return SeesMember(role, m); };
+  auto requests_visible = [this](int role, const json& r) { return SeesRequest(role, r); };
+  // Writes whose outside answers 404 to some roles (they may not see the object).
+  auto refused_4xx = [](const Reply& r) { return r.status >= 400; };
   return {
       // Sessions: sign-in needs no session; the others need one and have no scope.
       {"POST /api/v1/session", Kind::kSession, Everyone(kOk),
@@ -500,6 +619,204 @@ std::vector<Row> ScopeMatrixTest::Matrix() {
        fixed("/api/v1/exports/supervision.xlsx?from=2022-01-12&to=2022-01-13")},
       {"GET /api/v1/exports/funds.xlsx", Kind::kSession, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
        fixed("/api/v1/exports/funds.xlsx")},
+      // The emergency workflow. Requests: the city posts anywhere, a coordinator for the sites of
+      // his street or community; each role sees the requests of its scope (RequestScope).
+      {"POST /api/v1/requests",
+       Kind::kWrite,
+       {kMade, kDenied, kDenied, kOwnMade, kOwnMade, kDenied},
+       post(to("/api/v1/requests"),
+            [this](const Target& t) {
+              return json{{"note", "支援" + Id(t.n)},
+                          {"shifts",
+                           {{{"site_id", site_[t.half]},
+                             {"task", "sampling_assistance"},
+                             {"starts_at", "2022-01-13T09:00:00+08:00"},
+                             {"ends_at", "2022-01-13T12:00:00+08:00"},
+                             {"headcount", 100}}}}};
+            })},
+      {"GET /api/v1/requests", Kind::kList, Everyone(kOk),
+       at([this](int h) { return "/api/v1/requests?limit=500&street_id=" + Id(street_[h]); }), 401,
+       requests_visible},
+      {"GET /api/v1/requests/{id}", Kind::kRead, {kOk, kOwn, kOwn, kOwn, kOwn, kOwn},
+       at([this](int h) { return "/api/v1/requests/" + Id(request_[h]); })},
+      // Escalation, of a fresh request each time (a second escalation is a conflict): the city
+      // and the request's coordinators; 403 to whoever sees the request without coordinating
+      // it, 404 to whoever does not see it.
+      {"POST /api/v1/requests/{id}/escalate",
+       Kind::kWrite,
+       {kOk, {403, 404}, {403, 404}, kOwn, kOwn, {403, 404}},
+       [this](const Target& t) {
+         return Send{"/api/v1/requests/" + Id(LaterRequest(t.half, t.n).first) + "/escalate",
+                     json{{"reason", "无人报名" + Id(t.n)}}, std::nullopt};
+       },
+       401,
+       nullptr,
+       refused_4xx},
+      // Shifts: those of the requests the role sees.
+      {"GET /api/v1/shifts", Kind::kList, Everyone(kOk), fixed("/api/v1/shifts?limit=500"), 401,
+       [this, requests_visible](int role, const json& s) {
+         Reply r = Call("GET", "/api/v1/requests/" + Id(s["request_id"].get<std::int64_t>()),
+                        admin_);
+         return requests_visible(role, r.body);
+       }},
+      {"GET /api/v1/shifts/{id}", Kind::kRead, {kOk, kOwn, kOwn, kOwn, kOwn, kOwn},
+       at([this](int h) { return "/api/v1/shifts/" + Id(shift_[h]); })},
+      // The roster: the site's coordinators and the city; a unit or branch its own people when it
+      // sees the request.
+      {"GET /api/v1/shifts/{id}/roster", Kind::kRead, {kOk, kOwn, kOwn, kOwn, kOwn, kHidden},
+       at([this](int h) { return "/api/v1/shifts/" + Id(shift_[h]) + "/roster"; })},
+      // Sign-ups, each of a fresh member (vol0 himself inside) on a fresh shift: the city for
+      // anyone, a unit or branch for its members, a volunteer for himself; coordinators none.
+      {"POST /api/v1/shifts/{id}/signups",
+       Kind::kWrite,
+       {kMade, kOwnMade, kOwnMade, kDenied, kDenied, kOwnMade},
+       [this](const Target& t) {
+         std::int64_t shift = LaterRequest(t.half, t.n).second;
+         return Send{"/api/v1/shifts/" + Id(shift) + "/signups",
+                     json{{"member_id", MemberFor(t.role, t.half, t.n)}}, std::nullopt};
+       }},
+      // Cancelling: the same actors; a volunteer or coordinator who may not act for the member
+      // is told 404, a unit administrator or secretary 403.
+      {"DELETE /api/v1/signups/{id}",
+       Kind::kWrite,
+       {kOk, {200, 403}, {200, 403}, kHidden, kHidden, kOwn},
+       [this](const Target& t) {
+         std::int64_t shift = LaterRequest(t.half, t.n).second;
+         std::int64_t signup = SignUp(MemberFor(t.role, t.half, t.n), shift);
+         return Send{"/api/v1/signups/" + Id(signup), std::nullopt, std::nullopt};
+       },
+       401,
+       nullptr,
+       refused_4xx},
+      // Availability, schedule and calendar link: the member, his secretary, his unit's
+      // administrator, the city. Declaring outside: 403 (404 to a volunteer); reads: 404.
+      {"PUT /api/v1/members/{id}/availability",
+       Kind::kWrite,
+       {kOk, {200, 403}, {200, 403}, kDenied, kDenied, kOwn},
+       [this](const Target& t) {
+         return Send{"/api/v1/members/" + Id(member_[t.half]) + "/availability",
+                     json{{"windows", json::array({json::array(
+                                          {"2022-01-13T08:00:00+08:00",
+                                           "2022-01-13T20:00:00+08:00"})})},
+                          {"max_hours_per_day", 12},
+                          {"high_risk_ok", false}},
+                     std::nullopt};
+       },
+       401,
+       nullptr,
+       refused_4xx},
+      {"GET /api/v1/members/{id}/availability", Kind::kRead,
+       {kOk, kOwn, kOwn, kHidden, kHidden, kOwn},
+       at([this](int h) { return "/api/v1/members/" + Id(member_[h]) + "/availability"; })},
+      {"GET /api/v1/members/{id}/schedule", Kind::kRead, {kOk, kOwn, kOwn, kHidden, kHidden, kOwn},
+       at([this](int h) { return "/api/v1/members/" + Id(member_[h]) + "/schedule"; })},
+      {"GET /api/v1/members/{id}/calendar-link", Kind::kRead,
+       {kOk, kOwn, kOwn, kHidden, kHidden, kOwn},
+       at([this](int h) { return "/api/v1/members/" + Id(member_[h]) + "/calendar-link"; })},
+      // The calendar feed: its token is the credential; anyone holding it, no session needed.
+      {"GET /api/v1/calendar/{token}", Kind::kRead, Everyone(kOk),
+       at([this](int h) {
+         auto url = workflow_->CalendarLink(City(), MemberId(member_[h]));
+         EXPECT_TRUE(url.ok());
+         return url.ok() ? url->substr(url->find("/api/v1/calendar/")) : std::string();
+       }),
+       200},
+      // Calls: a unit administrator for requests routed to his unit; the city naming branches.
+      {"POST /api/v1/calls",
+       Kind::kWrite,
+       {kMade, kOwnMade, kDenied, kDenied, kDenied, kDenied},
+       post(to("/api/v1/calls"),
+            [this](const Target& t) {
+              return json{{"request_id", request_[t.half]},
+                          {"branch_ids", {branch_[t.half]}},
+                          {"message", "集合" + Id(t.n)}};
+            })},
+      {"GET /api/v1/calls/{id}", Kind::kRead, {kOk, kOwn, kOwn, kHidden, kHidden, kHidden},
+       at([this](int h) { return "/api/v1/calls/" + Id(call_[h]); })},
+      // Batches: a unit administrator (his members) and the city form them; they, and the
+      // coordinator of the street, read them.
+      {"POST /api/v1/batches",
+       Kind::kWrite,
+       {kMade, kOwnMade, kDenied, kDenied, kDenied, kDenied},
+       post(to("/api/v1/batches"),
+            [this](const Target& t) {
+              return json{{"street_id", street_[t.half]},
+                          {"departs_at", "2022-01-13T08:00:00+08:00"},
+                          {"depart_from", "单位门口"},
+                          {"vehicle", "大巴" + Id(t.n)},
+                          {"capacity", 40},
+                          {"member_ids", {crew_[t.half]}}};
+            })},
+      {"GET /api/v1/batches", Kind::kList, Everyone(kOk),
+       at([this](int h) { return "/api/v1/batches?limit=500&street_id=" + Id(street_[h]); }), 401,
+       [this](int role, const json& b) {
+         if (role == kUnit) return b["unit_id"] == unit_[0];
+         if (role == kStreet) return b["street_id"] == street_[0];
+         return false;
+       }},
+      {"GET /api/v1/batches/{id}", Kind::kRead, {kOk, kOwn, kHidden, kOwn, kHidden, kHidden},
+       at([this](int h) { return "/api/v1/batches/" + Id(batch_[h]); })},
+      // Proposals change nothing and have no object: a unit administrator's hold only his own
+      // members, whatever the street; called once per role.
+      {"POST /api/v1/batches/proposals", Kind::kSession,
+       {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       post(to("/api/v1/batches/proposals"),
+            [this](const Target&) {
+              return json{{"street_id", street_[0]},
+                          {"date", "2022-01-13"},
+                          {"capacity", 40},
+                          {"vehicle", "大巴"},
+                          {"depart_from", "单位门口"}};
+            })},
+      // Check-in codes: the city and the coordinators of the site's street or community.
+      {"GET /api/v1/sites/{id}/checkin-code", Kind::kRead,
+       {kOk, kHidden, kHidden, kOwn, kOwn, kHidden},
+       at([this](int h) { return "/api/v1/sites/" + Id(site_[h]) + "/checkin-code"; })},
+      {"GET /api/v1/sites/{id}/checkin-code.svg", Kind::kRead,
+       {kOk, kHidden, kHidden, kOwn, kOwn, kHidden},
+       at([this](int h) { return "/api/v1/sites/" + Id(site_[h]) + "/checkin-code.svg"; })},
+      // Check-in with the code of site_[half] (a shift there is under way): a volunteer himself
+      // (no member_id), a unit or branch its members, the city anyone; coordinators none.
+      {"POST /api/v1/checkins",
+       Kind::kWrite,
+       {kMade, kOwnMade, kOwnMade, kDenied, kDenied, kOwnMade},
+       [this](const Target& t) {
+         auto code = workflow_->CheckinCode(City(), SiteId(site_[t.half]));
+         EXPECT_TRUE(code.ok());
+         json body{{"token", code.ok() ? code->token : std::string()}};
+         if (t.role != kVolunteer || t.half != 0) {
+           body["member_id"] = MemberFor(t.role, t.half, t.n);
+         }
+         return Send{"/api/v1/checkins", body, std::nullopt};
+       }},
+      // Check-out of a fresh attendance record (on a fresh shift under way): the member's
+      // actors and the site's coordinators; 404 to others.
+      {"POST /api/v1/checkouts",
+       Kind::kWrite,
+       {kOk, kOwn, kOwn, kOwn, kOwn, kOwn},
+       [this](const Target& t) {
+         app::AttendanceInput in;
+         in.shift_id = ShiftId(NewRequest(t.half, kNow, kNow + 4 * 3600).second);
+         in.member_id = MemberId(MemberFor(t.role, t.half, t.n));
+         in.checked_in_at = FromUnixSeconds(kNow);
+         auto made = workflow_->RecordAttendance(City(), in);
+         EXPECT_TRUE(made.ok()) << made.error().ToString();
+         return Send{"/api/v1/checkouts",
+                     json{{"attendance_id", made.ok() ? made->id.value : 0}}, std::nullopt};
+       },
+       401,
+       nullptr,
+       refused_4xx},
+      // Attendance by hand, of a fresh member: the coordinators of the shift's site and the city.
+      {"POST /api/v1/attendance",
+       Kind::kWrite,
+       {kMade, kDenied, kDenied, kOwnMade, kOwnMade, kDenied},
+       post(to("/api/v1/attendance"),
+            [this](const Target& t) {
+              return json{{"shift_id", today_[t.half]},
+                          {"member_id", NewMember(t.half, t.n)},
+                          {"checked_in_at", "2022-01-12T08:00:00+08:00"}};
+            })},
       // Outside the API: no session needed.
       {"GET /healthz", Kind::kSession, Everyone(kOk), fixed("/healthz"), 200},
       {"GET /metrics", Kind::kSession, Everyone(kOk), fixed("/metrics"), 200},

@@ -14,12 +14,21 @@ std::optional<std::string> Env(const char* name) {
   return std::string(v);
 }
 
+// Reads the SQLite durability setting: "normal" or "full".
+Result<bool> SynchronousFull(const std::optional<std::string>& sync) {
+  if (!sync || *sync == "normal") return false;
+  if (*sync == "full") return true;
+  return BadRequest("--sync (or MUSTER_SYNC) takes normal or full", "sync");
+}
+
 }  // namespace
 
-void AddStoreOptions(Args& args) { args.Option("db").Option("pg").Option("key-file"); }
+void AddStoreOptions(Args& args) {
+  args.Option("db").Option("pg").Option("key-file").Option("sync");
+}
 
 Result<std::unique_ptr<Context>> OpenContext(const Args& args, bool create_key) {
-  StoreTarget target{args.Get("db"), args.Get("pg"), args.Get("key-file")};
+  StoreTarget target{args.Get("db"), args.Get("pg"), args.Get("key-file"), args.Get("sync")};
   if (target.pg && target.db) return BadRequest("give either --db or --pg, not both", "pg");
   if (!target.pg && !target.db) {
     target.pg = Env("MUSTER_PG");
@@ -33,11 +42,16 @@ Result<std::unique_ptr<Context>> OpenTarget(const StoreTarget& target, bool crea
   const std::optional<std::string>& pg = target.pg;
   const std::optional<std::string>& db = target.db;
   if (pg) {
+    if (target.sync) {
+      return BadRequest("--sync is for SQLite; PostgreSQL's durability is the server's setting",
+                        "sync");
+    }
     MUSTER_ASSIGN(ctx->store, store::OpenPostgres({.conninfo = *pg}));
     ctx->description = "PostgreSQL";
     ctx->key_path = "muster.key";
   } else {
-    MUSTER_ASSIGN(ctx->store, store::OpenSqlite({.path = *db}));
+    MUSTER_ASSIGN(bool full, SynchronousFull(target.sync ? target.sync : Env("MUSTER_SYNC")));
+    MUSTER_ASSIGN(ctx->store, store::OpenSqlite({.path = *db, .synchronous_full = full}));
     ctx->description = "SQLite " + *db;
     ctx->key_path = *db + ".key";
   }

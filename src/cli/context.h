@@ -22,7 +22,7 @@ struct Context {
   std::string key_path;
 };
 
-// Declares --db, --pg and --key-file on `args`.
+// Declares --db, --pg, --key-file and --sync on `args`.
 void AddStoreOptions(Args& args);
 
 // Where the data lives: exactly one of `db` (SQLite file) and `pg` (connection string).
@@ -30,6 +30,9 @@ struct StoreTarget {
   std::optional<std::string> db = std::nullopt;
   std::optional<std::string> pg = std::nullopt;
   std::optional<std::string> key_file = std::nullopt;
+  // SQLite durability: "normal" (default; an acknowledged write survives a crash of the process)
+  // or "full" (it also survives power loss). Unset: MUSTER_SYNC, else normal.
+  std::optional<std::string> sync = std::nullopt;
 };
 
 // Opens and migrates the store of `target` and loads its data key (`create_key` makes a missing
@@ -37,8 +40,9 @@ struct StoreTarget {
 Result<std::unique_ptr<Context>> OpenTarget(const StoreTarget& target, bool create_key);
 
 // Opens the store named by the options (SQLite `--db`, default ./muster.db, or PostgreSQL `--pg`;
-// also MUSTER_DB / MUSTER_PG), migrates it, and loads the data key (`--key-file`, MUSTER_KEY_FILE,
-// default <database>.key, or MUSTER_DATA_KEY). `create_key` makes a missing key file.
+// also MUSTER_DB / MUSTER_PG; SQLite durability `--sync normal|full` or MUSTER_SYNC), migrates it,
+// and loads the data key (`--key-file`, MUSTER_KEY_FILE, default <database>.key, or
+// MUSTER_DATA_KEY). `create_key` makes a missing key file.
 Result<std::unique_ptr<Context>> OpenContext(const Args& args, bool create_key);
 
 }  // namespace muster::cli

@@ -90,4 +90,20 @@ Result<std::vector<domain::Interval>> Commitments(store::Transaction& tx, Member
 // The declared availability of a member, if any.
 Result<std::optional<Availability>> LoadAvailability(store::Transaction& tx, MemberId member);
 
+// How a place is taken, beyond the member and the shift.
+struct PlaceOptions {
+  bool consent = false;     // high-risk consent given with this sign-up (volunteers for themselves)
+  bool waitlist = false;    // join the waiting list when the shift is full
+  std::string_view source;  // signups.source: self, secretary, unit, city, dispatch
+  std::optional<UserId> created_by;
+};
+
+// Takes a place on `shift` for `member`, routing aside (the caller checks OpenTo): refuses a
+// second active sign-up (conflict), checks domain::CheckSignupRules with the member's declared
+// availability and confirmed commitments, takes a confirmed place through the capacity guard
+// (or, with `waitlist`, a waiting one; shift_full otherwise), and writes the sign-up. On an error
+// nothing was written.
+Result<SignupRef> TakePlace(store::Transaction& tx, const domain::Member& member,
+                            const ShiftView& shift, const PlaceOptions& options, Timestamp now);
+
 }  // namespace muster::app::workflow

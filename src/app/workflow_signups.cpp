@@ -74,6 +74,63 @@ Status PromoteWaiting(store::Transaction& tx, const ShiftView& shift, Timestamp 
 
 }  // namespace
 
+namespace workflow {
+
+Result<SignupRef> TakePlace(store::Transaction& tx, const domain::Member& member,
+                            const ShiftView& shift, const PlaceOptions& options, Timestamp now) {
+  MUSTER_ASSIGN(auto already,
+                tx.QueryInt("SELECT id FROM signups WHERE shift_id = ? AND member_id = ? AND "
+                            "status <> 'cancelled'",
+                            {shift.id.value, member.id.value}));
+  if (already) return Conflict("the member is already signed up for this shift", "member_id");
+
+  MUSTER_ASSIGN(auto av, LoadAvailability(tx, member.id));
+  domain::VolunteerFacts facts;
+  facts.birth_date = member.birth_date;
+  facts.skills = member.skills;
+  facts.high_risk_ok = (av && av->high_risk_ok) || options.consent;
+  facts.max_hours_per_day = av ? av->max_hours_per_day : domain::kDefaultMaxHoursPerDay;
+  const domain::Interval window{shift.starts_at, shift.ends_at};
+  MUSTER_ASSIGN(facts.commitments, Commitments(tx, member.id, window, shift.id));
+  domain::ShiftFacts sf{window, shift.high_risk, shift.skills, shift.min_age, shift.max_age};
+  MUSTER_TRY(domain::CheckSignupRules(sf, facts, now));
+
+  // The capacity guard: one conditional update, so concurrent sign-ups never overbook.
+  MUSTER_ASSIGN(std::int64_t took,
+                tx.Exec("UPDATE shifts SET confirmed = confirmed + 1, filled_at = CASE WHEN "
+                        "confirmed + 1 >= headcount THEN ? ELSE filled_at END WHERE id = ? AND "
+                        "confirmed < headcount",
+                        {UnixSeconds(now), shift.id.value}));
+  SignupStatus status = SignupStatus::kConfirmed;
+  if (took == 0) {
+    if (!options.waitlist) {
+      return Error{ErrorCode::kShiftFull,
+                   "the shift is full (" + std::to_string(shift.headcount) + " of " +
+                       std::to_string(shift.headcount) +
+                       " places taken); ask for the waiting list with waitlist: true",
+                   "shift_id", "full"};
+    }
+    MUSTER_TRY(tx.Exec("UPDATE shifts SET waiting = waiting + 1 WHERE id = ?", {shift.id.value}));
+    status = SignupStatus::kWaiting;
+  }
+  MUSTER_ASSIGN(
+      std::int64_t id,
+      tx.InsertReturningId(
+          "INSERT INTO signups (shift_id, member_id, status, source, branch_id, created_by, "
+          "created_at, confirmed_at, starts_at, ends_at, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?, ?) RETURNING id",
+          {shift.id.value, member.id.value, std::string(Name(status)), std::string(options.source),
+           member.branch_id ? store::Value(member.branch_id->value) : store::Null(),
+           options.created_by ? store::Value(options.created_by->value) : store::Null(),
+           UnixSeconds(now),
+           status == SignupStatus::kConfirmed ? store::Value(UnixSeconds(now)) : store::Null(),
+           UnixSeconds(shift.starts_at), UnixSeconds(shift.ends_at),
+           std::int64_t{DayNumber(ShanghaiDate(shift.starts_at))}}));
+  return SignupRef{SignupId(id), status};
+}
+
+}  // namespace workflow
+
 Status Workflow::SetAvailability(const Actor& a, MemberId m, const Availability& av) {
   if (av.windows.size() > kMaxWindows) return Invalid("windows", "at most 500 windows", "too_many");
   for (std::size_t i = 0; i < av.windows.size(); ++i) {
@@ -170,63 +227,20 @@ Result<SignupResult> Workflow::SignUp(const Actor& a, const SignupInput& in) {
                      "the shift is open only to the paired unit and departments until it escalates",
                      "not_routed");
     }
-    MUSTER_ASSIGN(auto already,
-                  tx.QueryInt("SELECT id FROM signups WHERE shift_id = ? AND member_id = ? AND "
-                              "status <> 'cancelled'",
-                              {shift->id.value, member.id.value}));
-    if (already) return Conflict("the member is already signed up for this shift", "member_id");
-
-    MUSTER_ASSIGN(auto av, workflow::LoadAvailability(tx, member.id));
-    domain::VolunteerFacts facts;
-    facts.birth_date = member.birth_date;
-    facts.skills = member.skills;
-    facts.high_risk_ok = (av && av->high_risk_ok) ||
-                         (a.role == Role::kVolunteer && in.high_risk_ok.value_or(false));
-    facts.max_hours_per_day = av ? av->max_hours_per_day : domain::kDefaultMaxHoursPerDay;
-    const domain::Interval window{shift->starts_at, shift->ends_at};
-    MUSTER_ASSIGN(facts.commitments, workflow::Commitments(tx, member.id, window, shift->id));
-    domain::ShiftFacts sf{window, shift->high_risk, shift->skills, shift->min_age, shift->max_age};
-    MUSTER_TRY(domain::CheckSignupRules(sf, facts, now));
-
-    // The capacity guard: one conditional update, so concurrent sign-ups never overbook.
-    MUSTER_ASSIGN(std::int64_t took,
-                  tx.Exec("UPDATE shifts SET confirmed = confirmed + 1, filled_at = CASE WHEN "
-                          "confirmed + 1 >= headcount THEN ? ELSE filled_at END WHERE id = ? AND "
-                          "confirmed < headcount",
-                          {UnixSeconds(now), shift->id.value}));
-    SignupStatus status = SignupStatus::kConfirmed;
-    if (took == 0) {
-      if (!in.waitlist) {
-        return Error{ErrorCode::kShiftFull,
-                     "the shift is full (" + std::to_string(shift->headcount) + " of " +
-                         std::to_string(shift->headcount) +
-                         " places taken); ask for the waiting list with waitlist: true",
-                     "shift_id", "full"};
-      }
-      MUSTER_TRY(tx.Exec("UPDATE shifts SET waiting = waiting + 1 WHERE id = ?", {shift->id.value}));
-      status = SignupStatus::kWaiting;
-    }
-    MUSTER_ASSIGN(
-        std::int64_t id,
-        tx.InsertReturningId(
-            "INSERT INTO signups (shift_id, member_id, status, source, branch_id, created_by, "
-            "created_at, confirmed_at, starts_at, ends_at, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?) RETURNING id",
-            {shift->id.value, member.id.value, std::string(Name(status)),
-             std::string(SourceOf(a.role)),
-             member.branch_id ? store::Value(member.branch_id->value) : store::Null(),
-             a.user_id.valid() ? store::Value(a.user_id.value) : store::Null(), UnixSeconds(now),
-             status == SignupStatus::kConfirmed ? store::Value(UnixSeconds(now)) : store::Null(),
-             UnixSeconds(shift->starts_at), UnixSeconds(shift->ends_at),
-             std::int64_t{DayNumber(ShanghaiDate(shift->starts_at))}}));
-    SignupResult result{SignupId(id), shift->id, member.id, status, false};
+    const bool consent = a.role == Role::kVolunteer && in.high_risk_ok.value_or(false);
+    std::optional<UserId> created_by;
+    if (a.user_id.valid()) created_by = a.user_id;
+    MUSTER_ASSIGN(SignupRef place,
+                  workflow::TakePlace(tx, member, *shift,
+                                      {consent, in.waitlist, SourceOf(a.role), created_by}, now));
+    SignupResult result{place.id, shift->id, member.id, place.status, false};
     if (!in.idempotency_key.empty()) {
       MUSTER_TRY(tx.Exec(
           "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, body, "
           "created_at) VALUES (?, ?, ?, ?, ?, ?)",
           {user, in.idempotency_key, in.fingerprint, std::int64_t{201},
-           std::to_string(id) + " " + std::to_string(shift->id.value) + " " +
-               std::to_string(member.id.value) + " " + std::string(Name(status)),
+           std::to_string(place.id.value) + " " + std::to_string(shift->id.value) + " " +
+               std::to_string(member.id.value) + " " + std::string(Name(place.status)),
            UnixSeconds(now)}));
     }
     MUSTER_TRY(PublishEvent(tx, now, "signup", ShiftPayload(*shift)));

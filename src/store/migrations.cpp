@@ -443,6 +443,30 @@ CREATE INDEX request_routes_department ON request_routes (department_id);
 CREATE INDEX calls_unit ON calls (unit_id);
 )sql";
 
+// Dispatch plans (docs/dispatch.md, "Plans in the server"): the engine's plan as JSON (with
+// labels), who made it and for which unit (NULL: the city), the days it covers (Asia/Shanghai
+// day numbers) and street, and once committed when, by whom and its result (confirmed count and
+// skipped assignments, JSON).
+constexpr std::string_view kDispatchPlans = R"sql(
+CREATE TABLE dispatch_plans (
+  id {ID},
+  created_by BIGINT REFERENCES users(id),
+  unit_id BIGINT REFERENCES units(id),
+  created_at BIGINT NOT NULL,
+  from_day BIGINT NOT NULL,
+  to_day BIGINT NOT NULL,
+  street_id BIGINT REFERENCES streets(id),
+  plan TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('proposed', 'committed')),
+  committed_at BIGINT,
+  committed_by BIGINT REFERENCES users(id),
+  result TEXT,
+  CHECK (to_day >= from_day),
+  CHECK ((status = 'committed') = (committed_at IS NOT NULL))
+);
+CREATE INDEX dispatch_plans_unit ON dispatch_plans (unit_id, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "registry", kRegistry},
     {2, "meta", kMeta},
@@ -450,6 +474,7 @@ constexpr Migration kMigrations[] = {
     {4, "workflow", kWorkflow},
     {5, "webhooks", kWebhooks},
     {7, "oversight", kOversight},
+    {8, "dispatch plans", kDispatchPlans},
 };
 
 }  // namespace

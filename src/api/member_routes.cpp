@@ -128,6 +128,7 @@ void RegisterApiRoutes(http::Router& router, ApiContext& ctx) {
   RegisterMemberRoutes(router, ctx, ctx.audit);
   RegisterNotificationRoutes(router, ctx, ctx.audit);
   RegisterWorkflowRoutes(router, ctx, ctx.audit);
+  RegisterDispatchRoutes(router, ctx, ctx.audit);
   RegisterOversightRoutes(router, ctx, ctx.audit);
 }
 

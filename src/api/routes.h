@@ -13,6 +13,7 @@ void RegisterDirectoryRoutes(http::Router& router, ApiContext& ctx, app::AuditLo
 void RegisterMemberRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 void RegisterNotificationRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 void RegisterWorkflowRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
+void RegisterDispatchRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 void RegisterOversightRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 
 }  // namespace muster::api

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "api/api_fixture.h"
+#include "app/dispatch_plans.h"
 
 namespace muster::api {
 namespace {
@@ -104,6 +105,10 @@ Column CityOnly(Expect city) { return {city, kDenied, kDenied, kDenied, kDenied,
 
 std::string Id(std::int64_t id) { return std::to_string(id); }
 
+// The day dispatch plans cover: one without shifts, so that committing a plan changes no
+// other row's objects.
+constexpr const char* kPlanDay = "2022-03-01";
+
 // The API routes that answer without a session: sign-in, and the calendar feed, whose path token
 // is its credential (calendar apps send no session).
 constexpr std::string_view kWithoutSession[] = {"POST /api/v1/session",
@@ -140,6 +145,20 @@ class ScopeMatrixTest : public ApiTest {
                                            {"purpose", "慰问挂点社区党员"},
                                            {"date", "2022-01-12"}});
     }
+    // A proposed dispatch plan of each half's unit.
+    for (int h = 0; h < 2; ++h) plan_[h] = NewPlan(h);
+  }
+
+  // A new proposed dispatch plan of unit `half`'s administrator for kPlanDay, made without HTTP
+  // (rows check the route they name, not the planning).
+  std::int64_t NewPlan(int half) {
+    app::DispatchPlans plans(*store_, clock_);
+    app::Actor admin{UserId(), "unit" + std::to_string(half), app::Role::kUnitAdmin,
+                     unit_[half], "test"};
+    auto plan = plans.Plan(admin, {*ParseDate(kPlanDay, "from"), *ParseDate(kPlanDay, "to"),
+                                   std::nullopt});
+    EXPECT_TRUE(plan.ok()) << plan.error().ToString();
+    return plan.ok() ? plan->id.value : 0;
   }
 
   static std::string Phone(int n) {
@@ -285,6 +304,7 @@ class ScopeMatrixTest : public ApiTest {
 
   std::string tokens_[kRoleCount];
   std::int64_t request_[2]{}, shift_[2]{}, crew_[2]{}, call_[2]{}, batch_[2]{}, today_[2]{};
+  std::int64_t plan_[2]{};
   int calls_ = 0;
 };
 
@@ -817,6 +837,27 @@ std::vector<Row> ScopeMatrixTest::Matrix() {
                           {"member_id", NewMember(t.half, t.n)},
                           {"checked_in_at", "2022-01-12T08:00:00+08:00"}};
             })},
+      // Dispatch plans: unit administrators (their unit's plans) and the city. Planning has no
+      // object: the street only narrows the caller's own scope (his members, the shifts open to
+      // his unit), so it has no outside and is called once per role.
+      {"POST /api/v1/dispatch/plans", Kind::kSession,
+       {kMade, kMade, kDenied, kDenied, kDenied, kDenied},
+       post(to("/api/v1/dispatch/plans"),
+            [this](const Target& t) {
+              return json{{"from", kPlanDay}, {"to", kPlanDay}, {"street_id", street_[t.half]}};
+            })},
+      {"GET /api/v1/dispatch/plans/{id}",
+       Kind::kRead,
+       {kOk, kOwn, kHidden, kHidden, kHidden, kHidden},
+       at([this](int h) { return "/api/v1/dispatch/plans/" + Id(plan_[h]); })},
+      // Each call commits a plan of its own (a plan commits once).
+      {"POST /api/v1/dispatch/plans/{id}/commit",
+       Kind::kWrite,
+       {kOk, {200, 403}, kDenied, kDenied, kDenied, kDenied},
+       [this](const Target& t) {
+         return Send{"/api/v1/dispatch/plans/" + Id(NewPlan(t.half)) + "/commit", std::nullopt,
+                     std::nullopt};
+       }},
       // Outside the API: no session needed.
       {"GET /healthz", Kind::kSession, Everyone(kOk), fixed("/healthz"), 200},
       {"GET /metrics", Kind::kSession, Everyone(kOk), fixed("/metrics"), 200},

@@ -131,7 +131,7 @@ City BuildCity(std::uint16_t port, int members, int headcount) {
   std::int64_t site = create("/api/v1/sites", {{"community_id", community}, {"name", "采样点"}, {"kind", "sampling"},
                                                {"lat", 22.55}, {"lon", 114.12}, {"risk", "normal"}});
   std::int64_t unit = create("/api/v1/units", {{"name", "市委党校"}, {"kind", "agency"}});
-  std::int64_t branch = create("/api/v1/branches", {{"unit_id", unit}, {"name", "第一党支部"}});
+  create("/api/v1/branches", {{"unit_id", unit}, {"name", "第一党支部"}});
   EXPECT_EQ(Call(port, "PUT", "/api/v1/streets/" + std::to_string(street) + "/pairing", city.token,
                  json{{"unit_id", unit}}).status, 200);
   // Members through an import: one request instead of thousands.

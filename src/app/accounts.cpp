@@ -67,10 +67,15 @@ Status ValidatePassword(std::string_view p) {
 Result<User> Accounts::AddUser(const Actor& by, const NewUser& in) {
   MUSTER_TRY(ValidateUsername(in.username));
   MUSTER_TRY(ValidatePassword(in.password));
+  // Who may create this account is decided before anything else: a refused caller learns neither
+  // whether the scope exists nor makes the server spend an argon2id hash on his behalf.
+  MUSTER_TRY(store_.Read([&](store::Transaction& tx) {
+    return Access::CreateUser(tx, by, in.role, in.scope_id);
+  }));
   MUSTER_ASSIGN(std::string hash, crypto::HashPassword(in.password));
   return store_.Write([&](store::Transaction& tx) -> Result<User> {
-    MUSTER_TRY(CheckScope(tx, in.role, in.scope_id));
     MUSTER_TRY(Access::CreateUser(tx, by, in.role, in.scope_id));
+    MUSTER_TRY(CheckScope(tx, in.role, in.scope_id));
     MUSTER_ASSIGN(auto taken, tx.QueryInt("SELECT id FROM users WHERE username = ?", {in.username}));
     if (taken) return Conflict("an account of that name exists", "username");
     MUSTER_ASSIGN(auto id, tx.InsertReturningId(

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "api/api.h"
@@ -104,14 +105,15 @@ constexpr char kServeHelp[] =
     "SIGTERM or SIGINT, finishing the requests in flight.\n"
     "  --listen HOST:PORT   address (default 127.0.0.1:8080; port 0 picks a free one)\n"
     "  --db PATH | --pg CONNINFO | --key-file PATH   as for every command\n"
+    "  --sync normal|full   SQLite: what an acknowledged write survives (docs/operations.md)\n"
     "  --web DIR            built web interface (default: web/dist of the build)\n"
     "  --secure-cookies     behind a TLS proxy: __Host- session cookie, Secure\n"
     "  --public-url URL     where phones reach this server, for check-in QR codes and\n"
     "                       calendar links (default http://HOST:PORT of --listen)\n"
     "  --config FILE        key = value lines with the same names (listen, db, pg, key-file,\n"
-    "                       web, secure-cookies, public-url); flags win over MUSTER_*\n"
+    "                       sync, web, secure-cookies, public-url); flags win over MUSTER_*\n"
     "                       variables (MUSTER_LISTEN, MUSTER_DB, MUSTER_PG, MUSTER_KEY_FILE,\n"
-    "                       MUSTER_WEB, MUSTER_PUBLIC_URL),\n"
+    "                       MUSTER_SYNC, MUSTER_WEB, MUSTER_PUBLIC_URL),\n"
     "                       which win over the file\n";
 
 }  // namespace
@@ -132,9 +134,18 @@ int RunServe(const std::vector<std::string>& argv, std::ostream& out, std::ostre
     auto read = ReadConfig(*path);
     if (!read.ok()) return Fail(err, "serve", read.error());
     file = std::move(read).value();
+    for (const auto& [key, value] : file) {
+      static const std::set<std::string> kKnown = {"listen", "db",  "pg",  "key-file",
+                                                   "sync",   "web", "secure-cookies",
+                                                   "public-url"};
+      if (!kKnown.count(key)) {
+        return Fail(err, "serve", BadRequest(*path + ": unknown setting " + key, key));
+      }
+    }
   }
   StoreTarget target{Setting(args, file, "db", "MUSTER_DB"), Setting(args, file, "pg", "MUSTER_PG"),
-                     Setting(args, file, "key-file", "MUSTER_KEY_FILE")};
+                     Setting(args, file, "key-file", "MUSTER_KEY_FILE"),
+                     Setting(args, file, "sync", "MUSTER_SYNC")};
   if (target.db && target.pg) return Fail(err, "serve", BadRequest("give either db or pg, not both", "pg"));
   if (!target.db && !target.pg) target.db = "muster.db";
   auto listen = ParseListen(Setting(args, file, "listen", "MUSTER_LISTEN").value_or("127.0.0.1:8080"));
@@ -145,7 +156,14 @@ int RunServe(const std::vector<std::string>& argv, std::ostream& out, std::ostre
   app::Registry registry(*(*ctx)->store, *(*ctx)->keys, (*ctx)->clock);
   app::Accounts accounts(*(*ctx)->store, (*ctx)->clock);
   app::AuditLog audit(*(*ctx)->store, (*ctx)->clock);
-  bool secure = args.Has("secure-cookies") || file.count("secure-cookies");
+  bool secure = args.Has("secure-cookies");
+  if (auto it = file.find("secure-cookies"); it != file.end() && !secure) {
+    if (it->second == "yes" || it->second == "true" || it->second == "1") {
+      secure = true;
+    } else if (it->second != "no" && it->second != "false" && it->second != "0") {
+      return Fail(err, "serve", BadRequest("secure-cookies takes yes or no", "secure-cookies"));
+    }
+  }
   app::WorkflowOptions workflow_options;
   workflow_options.public_url =
       Setting(args, file, "public-url", "MUSTER_PUBLIC_URL")

@@ -31,6 +31,23 @@ class AccountsTest : public ::testing::TestWithParam<store::Backend> {
   std::unique_ptr<Accounts> accounts_;
 };
 
+TEST_P(AccountsTest, RefusedCreatorLearnsNothingOfTheScope) {
+  // A unit administrator asking for a volunteer account of a member id that does not exist is
+  // refused exactly as for a member of another unit: the answer does not tell which.
+  Actor unit_admin{UserId(77), "unit-admin", Role::kUnitAdmin, 5, "10.0.0.9"};
+  auto missing = accounts_->AddUser(unit_admin, {"ghost", kPassword, Role::kVolunteer, 999999});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kForbidden);
+  auto street = accounts_->AddUser(unit_admin, {"street", kPassword, Role::kStreetCoordinator, 1});
+  ASSERT_FALSE(street.ok());
+  EXPECT_EQ(street.error().code, ErrorCode::kForbidden);
+  // The city administrator, who may create any account, is told the scope is unknown.
+  auto city = accounts_->AddUser(Actor::System(), {"ghost", kPassword, Role::kVolunteer, 999999});
+  ASSERT_FALSE(city.ok());
+  EXPECT_EQ(city.error().code, ErrorCode::kValidationFailed);
+  EXPECT_EQ(city.error().field, "scope_id");
+}
+
 TEST_P(AccountsTest, CachedSessionEndsAtLogout) {
   std::string token = Login();
   ASSERT_TRUE(accounts_->Authenticate(token, "10.0.0.1").ok());

@@ -127,6 +127,19 @@ TEST_F(CliTest, FailuresAreOneClearLine) {
   EXPECT_NE(missing.output.find("cannot read nope.csv"), std::string::npos);
   CommandRun both = Muster("init --db a.db --pg 'host=/nonexistent'", dir_.path());
   EXPECT_EQ(both.status, 2);
+  // serve reads --sync like every command, from the flag, MUSTER_SYNC or its configuration file,
+  // and refuses a value it does not know before listening anywhere.
+  CommandRun sync = Muster("serve --listen 127.0.0.1:0 --sync sometimes", dir_.path());
+  EXPECT_EQ(sync.status, 2) << sync.output;
+  EXPECT_NE(sync.output.find("sync"), std::string::npos) << sync.output;
+  Write(dir_.path() + "/muster.conf", "listen = 127.0.0.1:0\nsync = often\n");
+  CommandRun from_file = Muster("serve --config muster.conf", dir_.path());
+  EXPECT_EQ(from_file.status, 2) << from_file.output;
+  EXPECT_NE(from_file.output.find("sync"), std::string::npos) << from_file.output;
+  Write(dir_.path() + "/typo.conf", "listen = 127.0.0.1:0\nlisten_port = 8081\n");
+  CommandRun typo = Muster("serve --config typo.conf", dir_.path());
+  EXPECT_EQ(typo.status, 2) << typo.output;
+  EXPECT_NE(typo.output.find("unknown setting listen_port"), std::string::npos) << typo.output;
 }
 
 TEST_F(CliTest, DemoBuildsALabelledCityAndNeverTouchesARealDatabase) {

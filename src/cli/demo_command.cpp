@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "app/demo_city.h"
+#include "app/demo_outbreak.h"
 #include "app/registry_import.h"
 #include "app/accounts.h"
 #include "cli/context.h"
@@ -50,15 +51,21 @@ Status CheckReplaceable(const std::string& path) {
 int RunDemo(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
   for (const auto& a : argv) {
     if (a == "--help" || a == "-h") {
-      out << "usage: muster demo [--db PATH] [--listen HOST:PORT] [--members N] [--seed N] [--no-serve]\n"
+      out << "usage: muster demo [--db PATH] [--listen HOST:PORT] [--members N] [--seed N]\n"
+             "                   [--no-outbreak] [--no-serve]\n"
              "Builds a synthetic city of the source's shape (10 districts and a cooperation\n"
              "zone, 74 streets and 4 towns, 701 communities with sites, 68 units with their\n"
              "departments, 702 branches, 30,000 members, the pairings) into its own SQLite\n"
              "database, rebuilt from scratch on every run. It is labelled as synthetic.\n"
+             "Then it plays an outbreak from 1 to 16 January 2022 through the application's own\n"
+             "use cases (emergency switch, requests, calls, sign-ups and dispatch plans,\n"
+             "escalations, batches, check-ins and check-outs, a few no-shows, funds, supplies,\n"
+             "inspections), so that every figure comes out of the records.\n"
              "Then it creates the account `admin` (city administrator) with a fresh random\n"
              "password, prints it, and serves the city like `muster serve`.\n"
              "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
              "  --no-serve     build the city and stop\n"
+             "  --no-outbreak  only the registry: no requests, attendance, funds or supplies\n"
              "  --db PATH      demo database (default ./muster-demo.db; never a real one)\n"
              "  --members N    number of members (default 30000)\n"
              "  --seed N       another seed gives another city of the same shape\n";
@@ -66,7 +73,7 @@ int RunDemo(const std::vector<std::string>& argv, std::ostream& out, std::ostrea
     }
   }
   Args args;
-  args.Option("db").Option("members").Option("seed").Option("listen").Flag("no-serve");
+  args.Option("db").Option("members").Option("seed").Option("listen").Flag("no-serve").Flag("no-outbreak");
   if (Status s = args.Parse(argv); !s.ok()) return Fail(err, s.error());
   std::string path = args.GetOr("db", "muster-demo.db");
   app::CityShape shape;
@@ -95,9 +102,29 @@ int RunDemo(const std::vector<std::string>& argv, std::ostream& out, std::ostrea
     return store::RegistryRepo(tx).SetMeta("synthetic", kDemoLabel);
   });
   if (!labelled.ok()) return Fail(err, labelled.error());
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out << "demo city built in " << path << " (" << kDemoLabel << ")\n";
   for (const auto& t : report->tables) out << "  " << t.table << ": " << t.created << "\n";
+  if (!args.Has("no-outbreak")) {
+    app::OutbreakOptions options;
+    options.seed = shape.seed;
+    FakeClock clock(ShanghaiMidnight(options.first));
+    auto played = app::PlayOutbreak(*(*ctx)->store, *(*ctx)->keys, clock, options);
+    if (!played.ok()) return Fail(err, played.error());
+    const app::OutbreakReport& r = *played;
+    out << "outbreak of " << FormatDate(options.first) << " to " << FormatDate(options.last)
+        << " played:\n"
+        << "  requests: " << r.requests << " (" << r.shifts << " shifts), calls: " << r.calls
+        << ", escalated by the clock: " << r.escalations << "\n"
+        << "  sign-ups: " << r.signups << " by volunteers, " << r.dispatched
+        << " by dispatch plans, " << r.cancellations << " cancelled, " << r.signups_refused
+        << " refused by the rules; batches: " << r.batches << "\n"
+        << "  check-ins: " << r.checkins << " (" << r.walk_ins << " without a sign-up), check-outs: "
+        << r.checkouts << ", recorded by coordinators: " << r.corrections
+        << ", no-shows: " << r.no_shows << "\n"
+        << "  funds: " << r.allocations << " allocations, " << r.expenses << " expenses; supplies: "
+        << r.supplies << "; inspections: " << r.inspections << "\n";
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out << "in " << static_cast<int>(seconds * 10) / 10.0 << " s\n";
   if (args.Has("no-serve")) return 0;
   std::string password = crypto::Base64Url(crypto::RandomBytes(12));

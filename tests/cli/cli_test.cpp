@@ -148,8 +148,18 @@ TEST_F(CliTest, DemoBuildsALabelledCityAndNeverTouchesARealDatabase) {
   EXPECT_NE(first.output.find("synthetic"), std::string::npos);
   EXPECT_NE(first.output.find("members: 300"), std::string::npos) << first.output;
   EXPECT_NE(first.output.find("communities"), std::string::npos);
+  // The outbreak of 1-16 January 2022 is played into the records.
+  EXPECT_NE(first.output.find("outbreak of 2022-01-01 to 2022-01-16 played"), std::string::npos)
+      << first.output;
+  EXPECT_NE(first.output.find("check-ins: "), std::string::npos) << first.output;
+  EXPECT_EQ(first.output.find("check-ins: 0 "), std::string::npos) << first.output;
   CommandRun again = Muster("demo --no-serve --members 300", dir_.path());  // rebuilt from scratch
   EXPECT_EQ(again.status, 0) << again.output;
+  auto figures = [](const std::string& out) { return out.substr(out.find("outbreak of"), out.find("\nin ") - out.find("outbreak of")); };
+  EXPECT_EQ(figures(again.output), figures(first.output));  // the same seed, the same outbreak
+  CommandRun bare = Muster("demo --no-serve --no-outbreak --members 300", dir_.path());
+  EXPECT_EQ(bare.status, 0) << bare.output;
+  EXPECT_EQ(bare.output.find("outbreak of"), std::string::npos) << bare.output;
   ASSERT_EQ(Muster("init", dir_.path()).status, 0);
   CommandRun refused = Muster("demo --no-serve --db muster.db", dir_.path());
   EXPECT_EQ(refused.status, 2);

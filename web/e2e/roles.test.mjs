@@ -1,0 +1,400 @@
+// Every role's main task, end to end, in the browser against the real server (MUSTER_BINARY) on a
+// temporary database: the city is built through the API as the city administrator, then each role
+// logs in through the form and does its work through the interface. The checks run in order (a
+// story: the coordinator posts, the unit answers, the volunteer signs up and checks in, the
+// coordinator records attendance, the city watches). Any console error, uncaught page error or
+// unexpected HTTP failure fails the check. Skipped against the stand-in API (smoke.test.mjs).
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { ADMIN, EXPECTED, MISSING_STATS, launchBrowser, login, screenshot, settle, startServer, watchPage } from './harness.mjs'
+import { apiAs, buildCity, shanghaiInstant, shanghaiWall } from './city.mjs'
+
+const real = Boolean(process.env.MUSTER_BINARY)
+
+describe('every role against the real server', { skip: real ? false : 'MUSTER_BINARY is not set (the stand-in API runs smoke.test.mjs only)' }, () => {
+  let server
+  let desktop
+  let phone
+  let city
+  const now = Date.now()
+  // The shift of today: starts in 10 minutes (check-in opens 30 minutes before), lasts 4 hours.
+  const soon = { starts: new Date(now + 10 * 60e3), ends: new Date(now + 4 * 3600e3) }
+  // A second shift later today.
+  const later = { starts: new Date(now + 5 * 3600e3), ends: new Date(now + 7 * 3600e3) }
+  let request // the request the coordinator posts through the form
+  let tomorrow // a request of tomorrow, posted through the API: not escalated yet
+  let checkinPath
+
+  before(async () => {
+    server = await startServer()
+    city = await buildCity(server.url)
+    const coordinator = await apiAs(server.url, city.accounts.street)
+    const day = new Date(now + 24 * 3600e3)
+    tomorrow = await coordinator.post('/api/v1/requests', {
+      note: '明日卡口值守',
+      urgent: false,
+      shifts: [{ site_id: city.site.id, task: 'order_keeping', starts_at: shanghaiInstant(day), ends_at: shanghaiInstant(new Date(day.getTime() + 3 * 3600e3)), headcount: 3, skills: [] }],
+    })
+    desktop = await launchBrowser()
+    phone = await launchBrowser({ viewport: { width: 390, height: 844 }, isMobile: true, deviceScaleFactor: 2 })
+  })
+
+  after(async () => {
+    if (phone) await phone.close()
+    if (desktop) await desktop.close()
+    if (server) await server.close()
+  })
+
+  async function signIn(browser, account, allow = []) {
+    await browser.context.clearCookies()
+    const page = await browser.context.newPage()
+    page.setDefaultTimeout(10000)
+    const watch = watchPage(page, { allow: [...EXPECTED, ...allow] })
+    await page.goto(`${server.url}/login`)
+    await page.evaluate(() => {
+      localStorage.clear()
+      sessionStorage.clear()
+    })
+    await login(page, server.url, account)
+    return { page, watch }
+  }
+
+  // Chooses the option with `text` in the Element Plus select inside `scope`.
+  async function choose(page, scope, text) {
+    await scope.locator('.el-select__wrapper').first().click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
+  }
+
+  // Types a "YYYY-MM-DD HH:mm" time into the Element Plus date-time picker inside `scope`.
+  async function typeTime(page, scope, text) {
+    const input = scope.locator('input').first()
+    await input.click()
+    await input.fill(text)
+    await input.press('Enter')
+    // Enter closes the panel; one left open is closed by its confirm button (Escape would close
+    // a dialog around the picker).
+    const open = () => page.waitForFunction(() => ![...document.querySelectorAll('.el-picker-panel')].some((e) => e.offsetParent !== null), null, { timeout: 1500 })
+    if (!(await open().then(() => true, () => false))) await page.locator('.el-picker-panel:visible .el-picker-panel__footer .el-button').last().click()
+    assert.equal(await input.inputValue(), text)
+  }
+
+  // The visible form item inside `scope` (a page or a locator) whose label has `label`.
+  const item = (scope, label) => {
+    const page = typeof scope.page === 'function' ? scope.page() : scope
+    return scope.locator('.el-form-item:visible', { has: page.locator('.el-form-item__label', { hasText: label }) })
+  }
+  const errorOf = (scope) => scope.locator('.el-form-item__error')
+
+  // Waits for `locator`; failing that, says which form errors and notices the page shows.
+  async function expectShown(page, locator) {
+    try {
+      await locator.waitFor()
+    } catch (error) {
+      const shown = await page.locator('.el-form-item.is-error:visible, .el-message:visible').evaluateAll((els) => els.map((e) => e.innerText.replace(/\s+/g, ' ')))
+      throw new Error(`${error.message.split('\n')[0]}; the page shows: ${shown.join(' | ') || 'nothing'}`)
+    }
+  }
+
+  it('street coordinator posts a request with two shifts and sees its fill status', async () => {
+    const { page, watch } = await signIn(desktop, city.accounts.street)
+    assert.equal(new URL(page.url()).pathname, '/area')
+    await page.locator('[data-test=new-request]').click()
+    await page.waitForURL((url) => url.pathname === '/requests/new')
+    await settle(page)
+    await page.locator('.request-form textarea').first().fill('向阳社区全员核酸，急需卡口与秩序维护')
+    await page.locator('[data-test=add-shift]').click()
+    const cards = page.locator('.shift-card')
+    for (const [i, shift] of [soon, later].entries()) {
+      const card = cards.nth(i)
+      await choose(page, item(card, '点位'), city.site.name)
+      await typeTime(page, item(card, '开始时间'), shanghaiWall(shift.starts))
+      await typeTime(page, item(card, '结束时间'), shanghaiWall(shift.ends))
+    }
+    await item(cards.nth(0), '需要人数').locator('input').fill('4')
+    await item(cards.nth(1), '需要人数').locator('input').fill('2')
+    await page.locator('[data-test=request-submit]').click()
+    await page.locator('[data-test=request-created]').waitFor()
+    const text = await page.locator('[data-test=request-created]').innerText()
+    assert.match(text, new RegExp(city.unit.name), 'the answer names the unit the request went to')
+    const requests = await city.admin.get('/api/v1/requests?status=open')
+    request = requests.items.find((r) => r.note.startsWith('向阳社区全员核酸'))
+    assert.ok(request, 'the request is on the server')
+    assert.equal(request.shifts.length, 2)
+
+    await page.locator('[data-test=back-home]').click()
+    await page.waitForURL((url) => url.pathname === '/area')
+    const card = page.locator(`[data-test=request-${request.id}]`)
+    await card.waitFor()
+    // Starting within two hours, it opened to every unit at once; the list says so and shows fill.
+    assert.match(await card.innerText(), /已扩大范围/)
+    const first = request.shifts.find((x) => x.starts_at === shanghaiInstant(soon.starts))
+    assert.equal((await card.locator(`[data-test=fill-${first.id}]:visible`).innerText()).trim(), '0/4')
+    await screenshot(page, 'server-area-posted')
+    watch.assertClean('post a request')
+    await page.close()
+  })
+
+  it('street coordinator escalates a request and shows a site\'s check-in code', async () => {
+    const { page, watch } = await signIn(desktop, city.accounts.street)
+    const card = page.locator(`[data-test=request-${tomorrow.id}]`)
+    await card.waitFor()
+    await card.locator('[data-test=escalate]').click()
+    const dialog = page.locator('.el-dialog:visible')
+    await dialog.locator('[data-test=escalate-submit]').click()
+    // Without a reason the form says so next to the field.
+    assert.match(await errorOf(dialog).first().innerText(), /原因/)
+    await dialog.locator('textarea').fill('本街道人手不足')
+    await dialog.locator('[data-test=escalate-submit]').click()
+    await dialog.waitFor({ state: 'hidden' })
+    await card.locator('.el-tag', { hasText: '已扩大范围' }).waitFor()
+    const fresh = await city.admin.get(`/api/v1/requests/${tomorrow.id}`)
+    assert.equal(fresh.escalated, true)
+    assert.equal(fresh.escalation_reason, '本街道人手不足')
+
+    await page.goto(`${server.url}/area/sites`)
+    await settle(page)
+    await page.locator(`[data-test=code-${city.site.id}]`).click()
+    const code = page.locator('.el-dialog:visible .code')
+    await code.waitFor()
+    const img = code.locator('img')
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle())
+    const url = (await code.locator('.url').innerText()).trim()
+    const parsed = new URL(url, server.url)
+    assert.equal(parsed.pathname, '/checkin')
+    assert.ok(parsed.searchParams.get('token'), 'the code carries a token')
+    checkinPath = `${parsed.pathname}${parsed.search}`
+    await screenshot(page, 'server-site-code')
+    watch.assertClean('escalate and check-in code')
+    await page.close()
+  })
+
+  it('unit administrator sees the request routed to his unit and sends a call to one branch', async () => {
+    const { page, watch } = await signIn(desktop, city.accounts.unit)
+    assert.equal(new URL(page.url()).pathname, '/unit')
+    const card = page.locator(`[data-test=request-${request.id}]`)
+    await card.waitFor()
+    await card.locator('[data-test=send-call]').click()
+    const dialog = page.locator('.el-dialog:visible')
+    await dialog.locator('.el-checkbox', { hasText: '本单位全部党支部' }).click()
+    await dialog.locator('.el-checkbox', { hasText: city.branches[1].name }).click()
+    await dialog.locator('textarea').fill('请第二党支部党员报名明早卡口值守')
+    await dialog.locator('[data-test=call-submit]').click()
+    await dialog.locator('.el-alert--success').waitFor()
+    // Three members in the second branch (王红, 赵刚, 陈晨) are the recipients.
+    assert.match(await dialog.locator('.el-alert--success').innerText(), /3/)
+    assert.match(await dialog.innerText(), new RegExp(city.branches[1].name))
+    await screenshot(page, 'server-unit-call')
+    await dialog.locator('[data-test=call-close]').click()
+    watch.assertClean('send a call')
+    await page.close()
+  })
+
+  it('volunteer on a phone sees the shifts open to him, signs up and sees his schedule', async () => {
+    const { page, watch } = await signIn(phone, city.accounts.volunteer)
+    assert.equal(new URL(page.url()).pathname, '/my/shifts')
+    const shift = request.shifts.find((s) => s.starts_at === shanghaiInstant(soon.starts))
+    assert.ok(shift, 'the shift starting soon is on the server')
+    const button = page.locator(`[data-test=signup-${shift.id}]`)
+    await button.waitFor()
+    const box = await button.boundingBox()
+    assert.ok(box.height >= 44, `the sign-up button is a large touch target (${box.height}px)`)
+    assert.ok(box.x >= 0 && box.x + box.width <= 390, 'the sign-up button fits the screen')
+    await button.click()
+    await page.locator('[data-test=view-mine].active').waitFor()
+    const mine = page.locator(`[data-test=shift-${shift.id}]`)
+    await mine.waitFor()
+    assert.match(await mine.innerText(), /已报名|已确认/)
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth)
+    assert.ok(scrollWidth <= 390, `nothing overflows the phone's width (${scrollWidth}px)`)
+    await screenshot(page, 'server-volunteer-signed-up')
+    watch.assertClean('volunteer sign-up')
+    await page.close()
+  })
+
+  it('unit administrator runs a dispatch plan and commits it', async () => {
+    const { page, watch } = await signIn(desktop, city.accounts.unit)
+    await page.goto(`${server.url}/dispatch`)
+    await settle(page)
+    await page.locator('[data-test=make-plan]').click()
+    const assignments = page.locator('[data-test=plan-assignments] .el-table__body tr')
+    await expectShown(page, assignments.first())
+    // The three members with declared availability are placed (on one or more shifts each);
+    // names, not ids, are shown.
+    const placed = await assignments.count()
+    assert.ok(placed >= 3, `every available member is placed (${placed} assignments)`)
+    const names = await page.locator('[data-test=plan-assignments]').innerText()
+    for (const m of city.members) assert.match(names, new RegExp(m.name))
+    assert.doesNotMatch(names, new RegExp(city.volunteer.name), 'a member without declared availability is not placed')
+    await page.locator('[data-test=commit-plan]').click()
+    await page.locator('.el-message-box .el-button--primary').click()
+    await expectShown(page, page.locator('[data-test=plan-committed]'))
+    assert.match(await page.locator('[data-test=plan-committed]').innerText(), new RegExp(`${placed}`))
+    await screenshot(page, 'server-dispatch-committed')
+    watch.assertClean('dispatch plan')
+    await page.close()
+  })
+
+  it('unit administrator forms a batch and gets its printable list', async () => {
+    const { page, watch } = await signIn(desktop, city.accounts.unit)
+    await page.goto(`${server.url}/batches`)
+    await settle(page)
+    const form = page.locator('.batch-form')
+    await form.locator('[data-test=batch-submit]').click()
+    await errorOf(item(page, '集合地点')).waitFor() // a missing place is marked at its field
+    await choose(page, item(page, '街道'), city.street.name)
+    await typeTime(page, item(page, '出发时间'), shanghaiWall(new Date(now + 30 * 60e3)))
+    await item(page, '集合地点').locator('input').fill('市交通运输局东门')
+    await item(page, '车辆').locator('input').fill('浙A·12345 中巴')
+    for (const m of city.members.slice(0, 2)) await choose(page, item(page, '乘车人员'), m.name)
+    await page.keyboard.press('Escape')
+    await form.locator('[data-test=batch-submit]').click()
+    const sheet = page.locator('.batch-sheet')
+    await expectShown(page, sheet)
+    const text = await sheet.innerText()
+    assert.match(text, new RegExp(city.street.name))
+    for (const m of city.members.slice(0, 2)) assert.match(text, new RegExp(m.name))
+    await screenshot(page, 'server-batch-sheet')
+    watch.assertClean('batch')
+    await page.close()
+  })
+
+  it('volunteer checks in by opening the code\'s link on his phone and checks out', async () => {
+    assert.ok(checkinPath, 'the coordinator showed the code')
+    const { page, watch } = await signIn(phone, city.accounts.volunteer)
+    await page.goto(`${server.url}${checkinPath}`)
+    await page.locator('[data-test=checkin-done]').waitFor()
+    await page.locator('[data-test=open-attendance]').waitFor()
+    await screenshot(page, 'server-volunteer-checked-in')
+    await page.locator('[data-test=checkout]').click()
+    await page.locator('[data-test=checked-out]').waitFor()
+    watch.assertClean('check-in by code')
+    await page.close()
+  })
+
+  it('street coordinator sees the fill status and corrects attendance by hand, with a reason', async () => {
+    const { page, watch } = await signIn(desktop, city.accounts.street, [['POST', /^\/api\/v1\/attendance$/, 422]])
+    // The fill shown is the server's: the volunteer and the dispatched members; a request whose
+    // shifts are all full is under "filled".
+    const fresh = await city.admin.get(`/api/v1/requests/${request.id}`)
+    if (fresh.status !== 'open') await page.locator('.request-list .el-radio-button', { hasText: fresh.status === 'filled' ? '已满员' : '已结束' }).click()
+    const card = page.locator(`[data-test=request-${request.id}]`)
+    await card.waitFor()
+    const shift = fresh.shifts.find((s) => s.starts_at === shanghaiInstant(soon.starts))
+    assert.ok(shift.confirmed >= 1)
+    assert.equal((await card.locator(`[data-test=fill-${shift.id}]:visible`).innerText()).trim(), `${shift.confirmed}/${shift.headcount}`)
+    await card.locator(`[data-test=attendance-${shift.id}]:visible`).first().click()
+    const dialog = page.locator('.el-dialog:visible')
+    // The volunteer, chosen by name from the shift's roster, checked in by code already.
+    await choose(page, item(dialog, '志愿者'), city.volunteer.name)
+    // The shift has not started: a check-in at its start lies in the future, which the server
+    // refuses, naming the field; the message stands under that field.
+    await dialog.locator('[data-test=attendance-submit]').click()
+    const inError = item(dialog, '签到时间')
+    await errorOf(inError).waitFor()
+    assert.match(await errorOf(inError).innerText(), /future/)
+    await typeTime(page, inError, shanghaiWall(new Date(Date.now() - 60e3)))
+    // A correction of recorded attendance needs a reason: said under the reason field.
+    await dialog.locator('[data-test=attendance-submit]').click()
+    const reason = item(dialog, '说明')
+    await errorOf(reason).waitFor()
+    assert.match(await errorOf(reason).innerText(), /reason/)
+    await reason.locator('textarea').fill('扫码时间有误，按现场登记更正')
+    await dialog.locator('[data-test=attendance-submit]').click()
+    await dialog.waitFor({ state: 'hidden' })
+    const roster = await city.admin.get(`/api/v1/shifts/${shift.id}/roster`)
+    const row = roster.items.find((r) => r.member_id === city.volunteer.id)
+    assert.ok(row && row.attendance_id, 'the attendance is on the roster')
+    assert.equal(row.checked_out_at, null, 'the correction holds: checked in, not out')
+    await screenshot(page, 'server-area-attendance')
+    watch.assertClean('attendance by hand')
+    await page.close()
+  })
+
+  it('city administrator: dashboard figures, mode switch, pairings, users, supervision, funds', async () => {
+    const { page, watch } = await signIn(desktop, ADMIN, [['POST', /^\/api\/v1\/users$/, 422], ['POST', /^\/api\/v1\/funds\/expenses$/, 409]])
+    assert.equal(new URL(page.url()).pathname, '/city')
+    await page.locator('[data-test=stat-person_times]').waitFor()
+    await settle(page, 800)
+    if (MISSING_STATS.length) {
+      await page.locator('[data-test=stats-unavailable]').waitFor()
+    } else {
+      // The figures are the server's: one person-time today (the volunteer's check-in).
+      const day = shanghaiWall(new Date()).slice(0, 10)
+      const summary = await city.admin.get(`/api/v1/stats/summary?from=${day}&to=${day}`)
+      assert.ok(summary.person_times >= 1)
+      const shown = page.locator('[data-test=stat-person_times] .stat-value')
+      await page.waitForFunction(([el, n]) => el.textContent.trim() === String(n), [await shown.elementHandle(), summary.person_times])
+      assert.notEqual((await page.locator('[data-test=sentence]').innerText()).trim(), '')
+    }
+    await screenshot(page, 'server-city-dashboard')
+
+    // Mode switch, with its reason.
+    await page.locator('[data-test=mode-switch]').click()
+    const modeDialog = page.locator('.el-dialog:visible')
+    await modeDialog.locator('textarea').fill('本土疫情，启动应急响应')
+    await modeDialog.locator('.el-button--danger').click()
+    await page.locator('[data-test=mode-strip].emergency').waitFor()
+    assert.equal((await city.admin.get('/api/v1/mode')).mode, 'emergency')
+
+    // Pairings: the street and its unit, by name.
+    await page.goto(`${server.url}/registry/pairings`)
+    await settle(page)
+    const pairings = await page.locator('[data-test=pairings-table]').innerText()
+    assert.match(pairings, new RegExp(city.street.name))
+    assert.match(pairings, new RegExp(city.unit.name))
+
+    // Import: a CSV of members, one good row and one bad, reported by row and field.
+    await page.goto(`${server.url}/registry/import`)
+    await settle(page)
+    const csv = `name,phone,unit,branch,party_member\n孙导入,13800000011,${city.unit.name},${city.branches[0].name},是\n周错误,12812345678,${city.unit.name},,否\n`
+    await page.locator('[data-test=import-drop] input[type=file]').setInputFiles({ name: 'members.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    await page.locator('[data-test=import-submit]').click()
+    await expectShown(page, page.locator('[data-test=import-result]'))
+    // The bad row is reported by its row and field, and nothing of the file is imported.
+    const report = await page.locator('[data-test=import-result]').innerText()
+    assert.match(report, /导入 0 行，退回 1 行/)
+    assert.match(report, /phone/)
+
+    // Accounts: the server's password rule is shown under the password field.
+    await page.goto(`${server.url}/admin/users`)
+    await settle(page)
+    await page.locator('[data-test=add-user]').click()
+    const userDialog = page.locator('.el-dialog:visible')
+    await userDialog.locator('#f-username').fill('community1')
+    await userDialog.locator('#f-password').fill('short')
+    await choose(page, item(userDialog, '角色'), '社区联络员')
+    await userDialog.locator('#f-scope_id').fill(String(city.community.id))
+    await userDialog.locator('[data-test=create-submit]').click()
+    const passwordError = errorOf(item(userDialog, '密码'))
+    await passwordError.waitFor()
+    assert.match(await passwordError.innerText(), /12/)
+    await userDialog.locator('#f-password').fill('community-password-1')
+    await userDialog.locator('[data-test=create-submit]').click()
+    await page.locator('.created', { hasText: 'community1' }).waitFor()
+
+    // Supervision: the unit's row.
+    await page.goto(`${server.url}/supervision`)
+    await settle(page)
+    await page.locator('[data-test=supervision-table] .el-table__body tr', { hasText: city.unit.name }).waitFor()
+
+    // Funds: an allocation, then spending past the balance, refused at the amount.
+    await page.goto(`${server.url}/funds`)
+    await settle(page)
+    await choose(page, item(page, '单位'), city.unit.name)
+    await item(page, '金额').locator('input').fill('1000')
+    await typeTime(page, item(page, '日期'), shanghaiWall(new Date()).slice(0, 10))
+    await item(page, '用途').locator('input').fill('应急物资采购')
+    await page.locator('[data-test=funds-submit]').click()
+    await page.locator('.recorded', { hasText: '应急物资采购' }).waitFor()
+    await page.locator('.el-tabs__item', { hasText: '支出' }).click()
+    await choose(page, item(page, '单位'), city.unit.name)
+    await item(page, '金额').locator('input').fill('5000')
+    await typeTime(page, item(page, '日期'), shanghaiWall(new Date()).slice(0, 10))
+    await item(page, '用途').locator('input').fill('租车')
+    await page.locator('[data-test=funds-submit]').click()
+    await errorOf(item(page, '金额')).waitFor()
+    await screenshot(page, 'server-funds-refused')
+    watch.assertClean('city administrator')
+    await page.close()
+  })
+})

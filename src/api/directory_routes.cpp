@@ -209,9 +209,9 @@ void RegisterActivities(http::Router& router, ApiContext& ctx, app::AuditLog& au
     });
   }));
   router.Get("/api/v1/activities", ListRoute<domain::Activity>(ctx, audit,
-      [&reg](const Request& req, const Actor&, store::Page p) -> Result<std::vector<domain::Activity>> {
+      [&reg](const Request& req, const Actor& a, store::Page p) -> Result<std::vector<domain::Activity>> {
         MUSTER_ASSIGN(auto community, QueryId<CommunityId>(req, "community_id"));
-        return reg.ListActivities(p, community);
+        return reg.ListActivities(a, p, community);
       }));
 }
 

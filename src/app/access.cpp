@@ -102,6 +102,22 @@ store::MemberFilter Access::ScopeMembers(const Actor& a, store::MemberFilter f) 
   return f;
 }
 
+store::ActivityFilter Access::ScopeActivities(const Actor& a, store::ActivityFilter f) {
+  auto narrow = [&f](auto& field, auto own) {
+    if (field && *field != own) f.none = true;
+    field = own;
+  };
+  switch (a.role) {
+    case Role::kCityAdmin: break;
+    case Role::kUnitAdmin: narrow(f.unit_id, UnitId(a.scope_id)); break;
+    case Role::kBranchSecretary: narrow(f.branch_id, BranchId(a.scope_id)); break;
+    case Role::kStreetCoordinator: narrow(f.street_id, StreetId(a.scope_id)); break;
+    case Role::kCommunityCoordinator: narrow(f.community_id, CommunityId(a.scope_id)); break;
+    case Role::kVolunteer: narrow(f.member_id, MemberId(a.scope_id)); break;
+  }
+  return f;
+}
+
 Status Access::CreateUser(store::Transaction& tx, const Actor& a, Role role,
                           std::optional<std::int64_t> scope) {
   if (a.role == Role::kCityAdmin) return Ok();

@@ -64,6 +64,9 @@ class Access {
   static Status RevealMember(store::Transaction& tx, const Actor& a, MemberId member);
   // Narrows a member list to the actor's scope.
   static store::MemberFilter ScopeMembers(const Actor& a, store::MemberFilter f);
+  // Narrows an activity list to the actor's scope: the unit's departments, the street's or the
+  // community's communities, the activities the branch's members or the volunteer took part in.
+  static store::ActivityFilter ScopeActivities(const Actor& a, store::ActivityFilter f);
   // Creating an account of `role` with `scope`.
   static Status CreateUser(store::Transaction& tx, const Actor& a, Role role,
                            std::optional<std::int64_t> scope);

@@ -443,9 +443,10 @@ Result<RevealedMember> Registry::RevealMember(const Actor& a, MemberId id) {
   return out;
 }
 
-Result<std::vector<domain::Activity>> Registry::ListActivities(store::Page p,
+Result<std::vector<domain::Activity>> Registry::ListActivities(const Actor& a, store::Page p,
                                                                std::optional<CommunityId> c) {
-  return store_.Read([&](store::Transaction& tx) { return RegistryRepo(tx).ListActivities(p, c); });
+  store::ActivityFilter f = Access::ScopeActivities(a, {.community_id = c});
+  return store_.Read([&](store::Transaction& tx) { return RegistryRepo(tx).ListActivities(p, f); });
 }
 
 }  // namespace muster::app

@@ -150,7 +150,9 @@ class Registry {
                                                   store::MemberFilter f);
   // Returns full phone and ID number, and records the reveal in the audit log.
   Result<RevealedMember> RevealMember(const Actor& a, MemberId id);
-  Result<std::vector<domain::Activity>> ListActivities(store::Page p, std::optional<CommunityId> c);
+  // Activities in the actor's scope (Access::ScopeActivities), in id order after p.after.
+  Result<std::vector<domain::Activity>> ListActivities(const Actor& a, store::Page p,
+                                                       std::optional<CommunityId> c);
 
   const RegistryRules& rules() const { return rules_; }
   store::Store& store() { return store_; }

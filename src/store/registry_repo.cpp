@@ -562,14 +562,27 @@ Result<ActivityId> RegistryRepo::InsertActivity(const domain::Activity& a, Times
 }
 
 Result<std::vector<domain::Activity>> RegistryRepo::ListActivities(Page p,
-                                                                   std::optional<CommunityId> c) {
-  MUSTER_ASSIGN(auto items,
-                Collect<domain::Activity>(
-                    tx_,
-                    "SELECT id, community_id, department_id, task, day, summary FROM activities "
-                    "WHERE id > ? AND (CAST(? AS BIGINT) IS NULL OR community_id = ?) "
-                    "ORDER BY id LIMIT ?",
-                    {p.after, OptId(c), OptId(c), Limit(p)}, [](const Row& r) {
+                                                                   const ActivityFilter& f) {
+  if (f.none) return std::vector<domain::Activity>{};
+  MUSTER_ASSIGN(
+      auto items,
+      Collect<domain::Activity>(
+          tx_,
+          "SELECT a.id, a.community_id, a.department_id, a.task, a.day, a.summary FROM activities a "
+          "WHERE a.id > ? AND (CAST(? AS BIGINT) IS NULL OR a.community_id = ?) "
+          "AND (CAST(? AS BIGINT) IS NULL OR a.department_id IN (SELECT id FROM departments "
+          "WHERE unit_id = ?)) "
+          "AND (CAST(? AS BIGINT) IS NULL OR a.community_id IN (SELECT id FROM communities "
+          "WHERE street_id = ?)) "
+          "AND (CAST(? AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM activity_members am JOIN "
+          "members m ON m.id = am.member_id WHERE am.activity_id = a.id AND m.branch_id = ?)) "
+          "AND (CAST(? AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM activity_members am WHERE "
+          "am.activity_id = a.id AND am.member_id = ?)) "
+          "ORDER BY a.id LIMIT ?",
+          {p.after, OptId(f.community_id), OptId(f.community_id), OptId(f.unit_id),
+           OptId(f.unit_id), OptId(f.street_id), OptId(f.street_id), OptId(f.branch_id),
+           OptId(f.branch_id), OptId(f.member_id), OptId(f.member_id), Limit(p)},
+          [](const Row& r) {
                       domain::Activity a;
                       a.id = ActivityId(r.Int(0));
                       a.community_id = CommunityId(r.Int(1));

@@ -25,6 +25,16 @@ struct SealedIdNumber {
 };
 
 // Filters for listing members; unset fields do not filter.
+// Which activities a list holds: every field set narrows it.
+struct ActivityFilter {
+  std::optional<CommunityId> community_id = std::nullopt;
+  std::optional<UnitId> unit_id = std::nullopt;      // logged by a department of the unit
+  std::optional<StreetId> street_id = std::nullopt;  // in a community of the street
+  std::optional<BranchId> branch_id = std::nullopt;  // a member of the branch took part
+  std::optional<MemberId> member_id = std::nullopt;  // the member took part
+  bool none = false;                                 // matches no activity
+};
+
 struct MemberFilter {
   std::optional<UnitId> unit_id = std::nullopt;
   std::optional<BranchId> branch_id = std::nullopt;
@@ -115,7 +125,7 @@ class RegistryRepo {
   Status AppendMode(const domain::ModeState& state);
 
   Result<ActivityId> InsertActivity(const domain::Activity& a, Timestamp now);
-  Result<std::vector<domain::Activity>> ListActivities(Page page, std::optional<CommunityId> c);
+  Result<std::vector<domain::Activity>> ListActivities(Page page, const ActivityFilter& f);
 
   // Reads and writes facts about the database itself (meta table).
   Result<std::optional<std::string>> GetMeta(const std::string& key);

@@ -186,6 +186,26 @@ class ScopeMatrixTest : public ApiTest {
     }
   }
 
+  // Activities in the fixture are logged by dept_[h] of unit_[h] in community_[h] of street_[h]
+  // with member_[h] of branch_[h].
+  bool SeesActivity(int role, const json& a) const {
+    auto took_part = [&](std::int64_t member) {
+      for (const json& m : a["member_ids"]) {
+        if (m == member) return true;
+      }
+      return false;
+    };
+    switch (role) {
+      case kCity: return true;
+      case kUnit: return a["department_id"] == dept_[0];
+      case kBranch:
+      case kVolunteer: return took_part(member_[0]);
+      case kStreet:
+      case kCommunity: return a["community_id"] == community_[0];
+      default: return false;
+    }
+  }
+
   // The emergency workflow's objects, per half h: a request for site_[h] with one shift on
   // 2022-01-13 (routed to unit_[h] and dept_[h] only), a crew member with a confirmed place on it,
   // a call of the city to branch_[h], a batch of the crew member to street_[h], and a request
@@ -460,12 +480,11 @@ std::vector<Row> ScopeMatrixTest::Matrix() {
                           {"member_ids", {member_[t.half]}},
                           {"summary", "走访" + Id(t.n)}};
             })},
-      // Activities are listed to every signed-in user, as the directory is
-      // (Registry::ListActivities
-      // takes no actor); narrowing them to the scope would give this row a `visible`.
+      // Activities: each role reads those of its scope (Access::ScopeActivities).
       {"GET /api/v1/activities", Kind::kList, Everyone(kOk), at([this](int h) {
          return "/api/v1/activities?limit=500&community_id=" + Id(community_[h]);
-       })},
+       }),
+       401, [this](int role, const json& a) { return SeesActivity(role, a); }},
       // Members: the city, the unit administrator (his unit), the branch secretary (his branch,
       // read only), the volunteer (himself, read only); coordinators see none.
       {"POST /api/v1/members",

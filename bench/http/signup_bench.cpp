@@ -14,6 +14,9 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
+#include <atomic>
 
 #include "api/api.h"
 #include "app/accounts.h"
@@ -68,6 +71,7 @@ double RawCommitsPerSecond(const fs::path& file, bool full, double seconds) {
 }
 
 struct City {
+  std::int64_t site = 0;
   std::int64_t first_member = 0;
   int members = 0;
   std::int64_t first_shift = 0;
@@ -99,6 +103,7 @@ City Build(muster::store::Store& store, muster::app::Registry& registry,
   site.lat = 22.54;
   site.lon = 114.06;
   auto made_site = registry.CreateSite(system, site);
+  city.site = made_site->id.value;
   auto unit = registry.CreateUnit(system, {{}, "市委组织部", muster::domain::UnitKind::kAgency});
   auto branch = registry.CreateBranch(system, {{}, unit->id, "第一党支部"});
   Check(registry.PairStreet(system, street->id, unit->id, std::nullopt), "pair");
@@ -143,6 +148,64 @@ City Build(muster::store::Store& store, muster::app::Registry& registry,
   if (!grant.ok()) Check(grant.error(), "login");
   city.token = grant->token;
   return city;
+}
+
+// The application's own ceiling, without HTTP: `threads` threads call Workflow::SignUp for
+// every member on each of `days` further days (two shifts a day), as the city administrator.
+// Returns sign-ups per second and, through cpu_us, process CPU microseconds per sign-up.
+double DirectSignupsPerSecond(muster::app::Workflow& workflow, const City& city, int days,
+                              int threads, double* cpu_us) {
+  const Actor system = Actor::System();
+  static int run = 0;  // each run on days of its own
+  const muster::Date first =
+      *muster::ParseDate(std::to_string(2090 + run++) + "-01-01", "d");
+  std::vector<std::int64_t> shifts;
+  for (int d = 0; d < days; ++d) {
+    muster::app::RequestInput in;
+    in.note = "direct";
+    const muster::Timestamp midnight =
+        muster::ShanghaiMidnight(std::chrono::sys_days(first) + std::chrono::days(d));
+    for (int slot = 0; slot < 2; ++slot) {
+      muster::app::ShiftInput s;
+      s.site_id = muster::SiteId(city.site);
+      s.task = muster::domain::ShiftTask::kCheckpoint;
+      s.starts_at = midnight + std::chrono::hours(slot == 0 ? 8 : 13);
+      s.ends_at = s.starts_at + std::chrono::hours(4);
+      s.headcount = 10000;
+      in.shifts.push_back(s);
+    }
+    auto request = workflow.PostRequest(system, in);
+    if (!request.ok()) Check(request.error(), "request");
+    for (const auto& s : request->shifts) shifts.push_back(s.id.value);
+  }
+  const std::int64_t total = static_cast<std::int64_t>(shifts.size()) * city.members;
+  std::atomic<std::int64_t> next{0};
+  std::atomic<bool> failed{false};
+  const double cpu_before = muster::bench::ProcessCpuSeconds();
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (std::int64_t n; (n = next.fetch_add(1)) < total;) {
+        muster::app::SignupInput in;
+        in.shift_id = muster::ShiftId(shifts[static_cast<std::size_t>(n / city.members)]);
+        in.member_id = muster::MemberId(city.first_member + n % city.members);
+        auto done = workflow.SignUp(system, in);
+        if (!done.ok() && !failed.exchange(true)) {
+          std::fprintf(stderr, "%s\n", done.error().ToString().c_str());
+        }
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  *cpu_us = (muster::bench::ProcessCpuSeconds() - cpu_before) * 1e6 / static_cast<double>(total);
+  if (failed) {
+    std::fprintf(stderr, "a direct sign-up failed\n");
+    std::exit(1);
+  }
+  return static_cast<double>(total) / elapsed;
 }
 
 // Each wrk connection walks its own sequence of (member, shift) pairs: request n of the run
@@ -207,6 +270,9 @@ int main(int argc, char** argv) {
   muster::app::Workflow workflow(**store, *keys, clock);
   City city = Build(**store, registry, workflow, accounts, members, days);
   std::ofstream(dir / "signup.lua") << kScript;
+  double direct_cpu_1 = 0, direct_cpu_4 = 0;
+  const double direct_1 = DirectSignupsPerSecond(workflow, city, 2, 1, &direct_cpu_1);
+  const double direct_4 = DirectSignupsPerSecond(workflow, city, 2, 4, &direct_cpu_4);
 
   muster::http::Router router;
   muster::http::Metrics metrics;
@@ -247,6 +313,10 @@ int main(int argc, char** argv) {
   std::printf("synchronous=%s; wrk -t2 -c%d -d%ds; %d members, %d shifts\n", full ? "FULL" : "NORMAL",
               connections, seconds, members, city.shifts);
   std::printf("raw SQLite one-row commits, 1 thread    %10.0f commits/s\n", raw);
+  std::printf("Workflow::SignUp in process, 1 thread  %10.0f sign-ups/s   cpu %5.1f us/sign-up\n",
+              direct_1, direct_cpu_1);
+  std::printf("Workflow::SignUp in process, 4 threads %10.0f sign-ups/s   cpu %5.1f us/sign-up\n",
+              direct_4, direct_cpu_4);
   std::printf("sign-ups through HTTP, all rules        %10.0f sign-ups/s   p99 %6.2f ms   "
               "server cpu %5.1f us/sign-up\n",
               load->requests_per_second, load->p99_ms, load->cpu_us_per_request);

@@ -85,6 +85,15 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   }
   const errorOf = (scope) => scope.locator('.el-form-item__error')
 
+  // The card of request `id` in a request list, under the status tab the server gives it.
+  async function requestCard(page, id) {
+    const fresh = await city.admin.get(`/api/v1/requests/${id}`)
+    if (fresh.status !== 'open') await page.locator('.request-list .el-radio-button', { hasText: fresh.status === 'filled' ? '已满员' : '已结束' }).click()
+    const card = page.locator(`[data-test=request-${id}]`)
+    await card.waitFor()
+    return { card, fresh }
+  }
+
   // Waits for `locator`; failing that, says which form errors and notices the page shows.
   async function expectShown(page, locator) {
     try {
@@ -234,6 +243,30 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
     await page.close()
   })
 
+  it('branch secretary signs a member of his branch up, onto the waiting list when the shift is full', async () => {
+    const { page, watch } = await signIn(desktop, city.accounts.branch, [['POST', /^\/api\/v1\/shifts\/\d+\/signups$/, 409]])
+    assert.equal(new URL(page.url()).pathname, '/branch')
+    const fresh = await city.admin.get(`/api/v1/requests/${request.id}`)
+    const shift = fresh.shifts.find((x) => x.starts_at === shanghaiInstant(soon.starts))
+    const full = shift.confirmed >= shift.headcount
+    await page.locator(`[data-test=branch-signup-${shift.id}]`).click()
+    const dialog = page.locator('.el-dialog:visible')
+    await choose(page, dialog, city.spare.name)
+    await dialog.locator('[data-test=branch-signup-submit]').click()
+    if (full) {
+      // A full shift offers its waiting list.
+      await dialog.locator('.el-alert--warning').waitFor()
+      await dialog.locator('[data-test=branch-signup-submit]').click()
+    }
+    await dialog.waitFor({ state: 'hidden' })
+    const roster = await city.admin.get(`/api/v1/shifts/${shift.id}/roster`)
+    const row = roster.items.find((r) => r.member_id === city.spare.id)
+    assert.equal(row && row.status, full ? 'waiting' : 'confirmed')
+    if (full) await page.locator(`[data-test=fill-${shift.id}]`, { hasText: '候补' }).waitFor()
+    watch.assertClean('branch sign-up')
+    await page.close()
+  })
+
   it('unit administrator forms a batch and gets its printable list', async () => {
     const { page, watch } = await signIn(desktop, city.accounts.unit)
     await page.goto(`${server.url}/batches`)
@@ -275,10 +308,7 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
     const { page, watch } = await signIn(desktop, city.accounts.street, [['POST', /^\/api\/v1\/attendance$/, 422]])
     // The fill shown is the server's: the volunteer and the dispatched members; a request whose
     // shifts are all full is under "filled".
-    const fresh = await city.admin.get(`/api/v1/requests/${request.id}`)
-    if (fresh.status !== 'open') await page.locator('.request-list .el-radio-button', { hasText: fresh.status === 'filled' ? '已满员' : '已结束' }).click()
-    const card = page.locator(`[data-test=request-${request.id}]`)
-    await card.waitFor()
+    const { card, fresh } = await requestCard(page, request.id)
     const shift = fresh.shifts.find((s) => s.starts_at === shanghaiInstant(soon.starts))
     assert.ok(shift.confirmed >= 1)
     assert.equal((await card.locator(`[data-test=fill-${shift.id}]:visible`).innerText()).trim(), `${shift.confirmed}/${shift.headcount}`)
@@ -395,6 +425,15 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
     await errorOf(item(page, '金额')).waitFor()
     await screenshot(page, 'server-funds-refused')
     watch.assertClean('city administrator')
+    await page.close()
+  })
+
+  it('community coordinator sees his community\'s requests and their fill', async () => {
+    const { page, watch } = await signIn(desktop, { username: 'community1', password: 'community-password-1' })
+    assert.equal(new URL(page.url()).pathname, '/area')
+    const { card, fresh } = await requestCard(page, request.id)
+    for (const shift of fresh.shifts) assert.equal((await card.locator(`[data-test=fill-${shift.id}]:visible`).innerText()).trim(), `${shift.confirmed}/${shift.headcount}`)
+    watch.assertClean('community coordinator')
     await page.close()
   })
 })

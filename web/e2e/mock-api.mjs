@@ -286,6 +286,25 @@ export function startMockApi(port = 0) {
         }
         return send(res, 200, { token: 'mock-token', url: `/checkin?token=mock-${code[1]}`, expires_at: new Date(Date.now() + 15 * 60000).toISOString() })
       }
+      const unit = /^\/api\/v1\/units\/(\d+)$/.exec(path)
+      if (unit) {
+        const row = state.units.find((u) => u.id === Number(unit[1]))
+        return row ? send(res, 200, row) : fail(res, 404, 'not_found', `no unit with id ${unit[1]}`)
+      }
+      const schedule = /^\/api\/v1\/members\/(\d+)\/schedule$/.exec(path)
+      if (schedule) {
+        const member = Number(schedule[1])
+        const held = state.signups.filter((x) => x.member_id === member && x.status !== 'cancelled')
+        return send(res, 200, list(held.map((x) => ({ ...state.shifts.find((sh) => sh.id === x.shift_id), my_signup: { id: x.id, status: x.status } })).filter((x) => x.id)))
+      }
+      const roster = /^\/api\/v1\/shifts\/(\d+)\/roster$/.exec(path)
+      if (roster) {
+        const rows = state.signups.filter((x) => x.shift_id === Number(roster[1]) && x.status !== 'cancelled')
+        return send(res, 200, list(rows.map((x) => {
+          const m = state.members.find((mm) => mm.id === x.member_id) || {}
+          return { signup_id: x.id, member_id: x.member_id, name: m.name || `#${x.member_id}`, phone: m.phone ? `${m.phone.slice(0, 3)}****${m.phone.slice(7)}` : '', status: x.status, attendance_id: null, checked_in_at: null, checked_out_at: null }
+        })))
+      }
       const call = /^\/api\/v1\/calls\/(\d+)$/.exec(path)
       if (call) return send(res, 200, { id: Number(call[1]), request_id: 1, recipients: 34, signed_up_by_branch: [{ branch_id: 1, count: 6 }, { branch_id: 2, count: 3 }] })
       return fail(res, 404, 'not_found', 'not found')

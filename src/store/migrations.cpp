@@ -1,5 +1,9 @@
 #include "store/migrations.h"
 
+#include <algorithm>
+#include <set>
+#include <string>
+
 #include "store/store.h"
 
 namespace muster::store {
@@ -443,6 +447,57 @@ CREATE INDEX request_routes_department ON request_routes (department_id);
 CREATE INDEX calls_unit ON calls (unit_id);
 )sql";
 
+// Statistics (docs/statistics.md): tallies of attendance kept up to date in the transaction of
+// every attendance change, per block of days (level 0: one day; 1: 8 days; 2: 64 days, aligned
+// on day numbers), so that any period reads a few blocks instead of its records.
+//   attendance.counted_seconds: what the tallies hold of the record (NULL: not counted yet).
+//   stats_tallies: per dimension (0 the city, 1 unit, 2 branch, 3 street, 4 community) and key:
+//     the attendance counters and the encoded sets of units, branches, members, streets and
+//     communities met; for the city, streets and communities also the final figures of the
+//     shifts the sweep closed (shifts, headcount, filled places, minutes each took to fill).
+//   stats_cells: per (unit, branch or 0, community): counters and the set of members, for
+//     figures narrowed to a unit, branch, street or community.
+// The id of a tally packs (dimension, level, block, key) in that order (app/stats_internal.h),
+// so that the rows of consecutive blocks are neighbours and a period reads them in one range.
+constexpr std::string_view kStats = R"sql(
+ALTER TABLE attendance ADD COLUMN counted_seconds BIGINT;
+CREATE INDEX attendance_uncounted ON attendance (id) WHERE counted_seconds IS NULL;
+ALTER TABLE shifts ADD COLUMN stats_folded INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX shifts_unfolded ON shifts (day) WHERE stats_folded = 0;
+CREATE TABLE stats_tallies (
+  id {ID},
+  dim INTEGER NOT NULL,
+  level INTEGER NOT NULL,
+  block BIGINT NOT NULL,
+  key_id BIGINT NOT NULL,
+  person_times BIGINT NOT NULL,
+  party_person_times BIGINT NOT NULL,
+  seconds BIGINT NOT NULL,
+  record_half_hours BIGINT NOT NULL,
+  sets TEXT NOT NULL,
+  shifts BIGINT NOT NULL,
+  headcount BIGINT NOT NULL,
+  filled BIGINT NOT NULL,
+  fill_minutes TEXT NOT NULL
+);
+CREATE TABLE stats_cells (
+  unit_id BIGINT NOT NULL,
+  level INTEGER NOT NULL,
+  block BIGINT NOT NULL,
+  branch_id BIGINT NOT NULL,
+  community_id BIGINT NOT NULL,
+  street_id BIGINT NOT NULL,
+  person_times BIGINT NOT NULL,
+  party_person_times BIGINT NOT NULL,
+  seconds BIGINT NOT NULL,
+  record_half_hours BIGINT NOT NULL,
+  members TEXT NOT NULL,
+  PRIMARY KEY (unit_id, level, block, branch_id, community_id)
+);
+CREATE INDEX stats_cells_street ON stats_cells (street_id, level, block);
+CREATE INDEX stats_cells_community ON stats_cells (community_id, level, block);
+)sql";
+
 // Dispatch plans (docs/dispatch.md, "Plans in the server"): the engine's plan as JSON (with
 // labels), who made it and for which unit (NULL: the city), the days it covers (Asia/Shanghai
 // day numbers) and street, and once committed when, by whom and its result (confirmed count and
@@ -473,6 +528,7 @@ constexpr Migration kMigrations[] = {
     {3, "accounts", kAccounts},
     {4, "workflow", kWorkflow},
     {5, "webhooks", kWebhooks},
+    {6, "stats", kStats},
     {7, "oversight", kOversight},
     {8, "dispatch plans", kDispatchPlans},
 };
@@ -483,7 +539,10 @@ std::span<const Migration> AllMigrations() { return kMigrations; }
 
 Result<int> Store::Migrate() {
   // The first write creates the bookkeeping table; on PostgreSQL an advisory lock makes concurrent
-  // start-ups of several servers apply each migration exactly once.
+  // start-ups of several servers apply each migration exactly once. Every migration not recorded
+  // is applied, in version order, even below the newest recorded one: a migration may be inserted
+  // below others already released (6 came after 7 and 8), and a database that took 7 and 8 first
+  // must still get it. So a migration may not depend on one of a higher version.
   return Write([&](Transaction& tx) -> Result<int> {
     if (tx.backend() == Backend::kPostgres) {
       MUSTER_TRY(tx.Exec("SELECT pg_advisory_xact_lock(7262021)"));
@@ -491,14 +550,22 @@ Result<int> Store::Migrate() {
     MUSTER_TRY(tx.ExecScript(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
         "name TEXT NOT NULL)"));
-    MUSTER_ASSIGN(auto current, tx.QueryInt("SELECT MAX(version) FROM schema_migrations", {}));
-    int version = static_cast<int>(current.value_or(0));
-    if (version > AllMigrations().back().version) {
-      return Unavailable("the database schema (version " + std::to_string(version) +
-                         ") is newer than this program knows; upgrade muster");
+    std::set<std::int64_t> applied;
+    MUSTER_TRY(tx.Query("SELECT version FROM schema_migrations", {}, [&](const Row& r) {
+      applied.insert(r.Int(0));
+      return Ok();
+    }));
+    for (std::int64_t v : applied) {
+      const bool known = std::ranges::any_of(
+          AllMigrations(), [v](const Migration& m) { return m.version == v; });
+      if (!known) {
+        return Unavailable("the database schema has migration " + std::to_string(v) +
+                           ", which this program does not know; upgrade muster");
+      }
     }
+    int version = applied.empty() ? 0 : static_cast<int>(*applied.rbegin());
     for (const Migration& m : AllMigrations()) {
-      if (m.version <= version) continue;
+      if (applied.contains(m.version)) continue;
       Status s = tx.ExecScript(m.sql);
       if (!s.ok()) {
         return Internal("migration " + std::to_string(m.version) + " (" + std::string(m.name) +
@@ -506,7 +573,7 @@ Result<int> Store::Migrate() {
       }
       MUSTER_TRY(tx.Exec("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                          {std::int64_t{m.version}, std::string(m.name)}));
-      version = m.version;
+      version = std::max(version, m.version);
     }
     return version;
   });

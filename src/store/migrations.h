@@ -15,7 +15,9 @@ struct Migration {
 };
 
 // Returns every migration in version order. Applied migrations are never edited: a change to the
-// schema is a new migration appended here.
+// schema is a new migration. Store::Migrate applies every migration a database has not recorded,
+// in version order, so one may be inserted below versions already released (6, statistics, came
+// after 7 and 8) provided it does not depend on any migration of a higher version.
 std::span<const Migration> AllMigrations();
 
 }  // namespace muster::store

@@ -44,6 +44,64 @@ TEST_P(StoreContract, MigrateIsIdempotent) {
   EXPECT_EQ(*again, AllMigrations().back().version);
 }
 
+// Migration 6 (statistics) was inserted below 7 and 8, which databases already had: Migrate
+// must apply every migration not recorded, not only those above the newest recorded. The
+// database is taken back to "migrated to 8 without 6" by undoing 6 by hand.
+TEST_P(StoreContract, MigrateAppliesAMigrationMissingBelowTheNewest) {
+  Status undo = store_->Write([](Transaction& tx) -> Status {
+    return tx.ExecScript(
+        "DROP INDEX attendance_uncounted; ALTER TABLE attendance DROP COLUMN counted_seconds; "
+        "DROP INDEX shifts_unfolded; ALTER TABLE shifts DROP COLUMN stats_folded; "
+        "DROP TABLE stats_tallies; DROP TABLE stats_cells; "
+        "DELETE FROM schema_migrations WHERE version = 6");
+  });
+  ASSERT_TRUE(undo.ok()) << undo.error().message;
+  auto columns_missing = store_->Read([](Transaction& tx) {
+    return tx.Exec("SELECT counted_seconds FROM attendance");
+  });
+  ASSERT_FALSE(columns_missing.ok());
+
+  auto version = store_->Migrate();
+  ASSERT_TRUE(version.ok()) << version.error().message;
+  EXPECT_EQ(*version, AllMigrations().back().version);
+  auto applied = store_->Read([](Transaction& tx) -> Result<std::vector<std::int64_t>> {
+    std::vector<std::int64_t> versions;
+    MUSTER_TRY(tx.Query("SELECT version FROM schema_migrations ORDER BY version", {},
+                        [&](const Row& r) {
+                          versions.push_back(r.Int(0));
+                          return Ok();
+                        }));
+    MUSTER_TRY(tx.Exec("SELECT counted_seconds FROM attendance"));
+    MUSTER_TRY(tx.Exec("SELECT stats_folded FROM shifts"));
+    MUSTER_TRY(tx.Exec("SELECT COUNT(*) FROM stats_tallies"));
+    MUSTER_TRY(tx.Exec("SELECT COUNT(*) FROM stats_cells"));
+    return versions;
+  });
+  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  std::vector<std::int64_t> all;
+  for (const Migration& m : AllMigrations()) all.push_back(m.version);
+  EXPECT_EQ(*applied, all);
+
+  auto again = store_->Migrate();
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, AllMigrations().back().version);
+}
+
+// A database that recorded a migration this program does not know (written by a newer one) is
+// refused rather than changed.
+TEST_P(StoreContract, MigrateRefusesAnUnknownMigration) {
+  ASSERT_TRUE(store_
+                  ->Write([](Transaction& tx) {
+                    return tx.Exec(
+                        "INSERT INTO schema_migrations (version, name) VALUES (?, 'future')",
+                        {std::int64_t{AllMigrations().back().version + 1}});
+                  })
+                  .ok());
+  auto refused = store_->Migrate();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+}
+
 TEST_P(StoreContract, CommittedWriteIsVisibleToLaterReads) {
   auto id = store_->Write([](Transaction& tx) {
     return tx.InsertReturningId("INSERT INTO counters (name, n) VALUES (?, ?) RETURNING id",

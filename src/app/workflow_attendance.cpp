@@ -8,6 +8,7 @@
 #include "app/calendar.h"
 #include "app/checkin_code.h"
 #include "app/outbox.h"
+#include "app/stats_upkeep.h"
 #include "app/workflow_internal.h"
 #include "base/validate.h"
 #include "store/registry_repo.h"
@@ -377,6 +378,7 @@ Result<CheckinResult> Workflow::CheckIn(const Actor& a, const std::string& token
     if (mine) signup = mine->second;
     MUSTER_ASSIGN(std::int64_t id, InsertAttendance(tx, *shift, m, signup, now, std::nullopt,
                                                     "code", a, ""));
+    MUSTER_TRY(stats::CountAttendance(tx, AttendanceId(id)));
     if (!signup) MUSTER_TRY(NotifyFlagged(tx, *shift, m, now));
     MUSTER_TRY(PublishEvent(tx, now, "checkin", Payload(*shift)));
     return CheckinResult{AttendanceId(id), shift->id, now, !signup.has_value(), false};
@@ -409,6 +411,7 @@ Result<CheckoutResult> Workflow::CheckOut(const Actor& a, AttendanceId id) {
     at = std::max(at, FromUnixSeconds(*in));
     MUSTER_TRY(tx.Exec("UPDATE attendance SET checked_out_at = ?, closed_by = 'checkout' WHERE id = ?",
                        {UnixSeconds(at), id.value}));
+    MUSTER_TRY(stats::CountAttendance(tx, id));
     MUSTER_TRY(PublishEvent(tx, now, "checkout", Payload(*shift)));
     return CheckoutResult{id, at, HoursBetween(FromUnixSeconds(*in), at)};
   });
@@ -469,6 +472,7 @@ Result<AttendanceView> Workflow::RecordAttendance(const Actor& a, const Attendan
                                          "coordinator", a, in.reason));
       MUSTER_TRY(AppendAudit(tx, a, now, "attendance_recorded", object, detail));
     }
+    MUSTER_TRY(stats::CountAttendance(tx, AttendanceId(id)));
     MUSTER_TRY(PublishEvent(tx, now, "checkin", Payload(*shift)));
     AttendanceView v;
     MUSTER_TRY(tx.Query("SELECT id, shift_id, member_id, checked_in_at, checked_out_at, flagged, "
@@ -584,6 +588,7 @@ Result<SweepReport> Workflow::Sweep() {
                             "THEN checked_in_at ELSE ? END, closed_by = 'auto' WHERE shift_id = ? "
                             "AND checked_out_at IS NULL",
                             {ends, ends, id}));
+      MUSTER_TRY(stats::CountClosedShift(tx, ShiftId(id)));
       report.closed_turns += static_cast<int>(closed);
       MUSTER_ASSIGN(std::int64_t missing,
                     tx.Exec("UPDATE signups SET no_show = 1 WHERE shift_id = ? AND status = "

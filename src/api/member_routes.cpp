@@ -129,6 +129,7 @@ void RegisterApiRoutes(http::Router& router, ApiContext& ctx) {
   RegisterNotificationRoutes(router, ctx, ctx.audit);
   RegisterWorkflowRoutes(router, ctx, ctx.audit);
   RegisterDispatchRoutes(router, ctx, ctx.audit);
+  RegisterStatsRoutes(router, ctx, ctx.audit);
   RegisterOversightRoutes(router, ctx, ctx.audit);
 }
 

@@ -14,6 +14,7 @@ void RegisterMemberRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& 
 void RegisterNotificationRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 void RegisterWorkflowRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 void RegisterDispatchRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
+void RegisterStatsRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 void RegisterOversightRoutes(http::Router& router, ApiContext& ctx, app::AuditLog& audit);
 
 }  // namespace muster::api

@@ -9,6 +9,7 @@
 #include "cli/demo_command.h"
 #include "cli/dispatch_command.h"
 #include "cli/registry_commands.h"
+#include "cli/report_command.h"
 #include "cli/serve_command.h"
 
 namespace {
@@ -30,6 +31,7 @@ const std::vector<Subcommand>& Subcommands() {
       {"user", "add an account: muster user add ...", muster::cli::RunUser},
       {"demo", "build the synthetic demo city", muster::cli::RunDemo},
       {"dispatch", "solve one dispatch instance (DISPATCH.md)", muster::cli::RunDispatchCommand},
+      {"report", "the statistics of a period: muster report summary ...", muster::cli::RunReport},
   };
   return kCommands;
 }

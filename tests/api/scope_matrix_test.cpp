@@ -578,86 +578,6 @@ std::vector<Row> ScopeMatrixTest::Matrix() {
        }},
       // Live events: every signed-in user; each receives only his own notifications.
       {"GET /api/v1/events", Kind::kSession, Everyone(kOk), fixed("/api/v1/events")},
-      // Oversight: the city reads every unit, a unit administrator his own; other roles none.
-      {"GET /api/v1/supervision", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
-       fixed("/api/v1/supervision?from=2022-01-12&to=2022-01-13&limit=500"), 401,
-       [this](int role, const json& row) { return role == kUnit && row["unit_id"] == unit_[0]; }},
-      {"POST /api/v1/inspections", Kind::kWrite, CityOnly(kMade),
-       post(to("/api/v1/inspections"),
-            [this](const Target& t) {
-              return json{{"unit_id", unit_[t.half]}, {"date", "2022-01-12"},
-                          {"inspector", "督查组"},       {"findings", "检查" + Id(t.n)},
-                          {"rating", "good"}};
-            })},
-      {"GET /api/v1/inspections", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
-       at([this](int h) { return "/api/v1/inspections?limit=500&unit_id=" + Id(unit_[h]); }), 401,
-       [this](int role, const json& i) { return role == kUnit && i["unit_id"] == unit_[0]; }},
-      // Funds: the city allocates; the city or the unit's administrator spends.
-      {"POST /api/v1/funds/allocations", Kind::kWrite, CityOnly(kMade),
-       post(to("/api/v1/funds/allocations"),
-            [this](const Target& t) {
-              return json{{"unit_id", unit_[t.half]}, {"amount_fen", 1000 + t.n},
-                          {"purpose", "慰问" + Id(t.n)}, {"date", "2022-01-12"}};
-            })},
-      {"GET /api/v1/funds/allocations", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
-       at([this](int h) { return "/api/v1/funds/allocations?limit=500&unit_id=" + Id(unit_[h]); }),
-       401, [this](int role, const json& a) { return role == kUnit && a["unit_id"] == unit_[0]; }},
-      {"POST /api/v1/funds/expenses",
-       Kind::kWrite,
-       {kMade, kOwnMade, kDenied, kDenied, kDenied, kDenied},
-       post(to("/api/v1/funds/expenses"),
-            [this](const Target& t) {
-              return json{{"unit_id", unit_[t.half]}, {"amount_fen", 100},
-                          {"purpose", "物资" + Id(t.n)}, {"date", "2022-01-12"}};
-            })},
-      {"GET /api/v1/funds/expenses", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
-       at([this](int h) { return "/api/v1/funds/expenses?limit=500&unit_id=" + Id(unit_[h]); }),
-       401, [this](int role, const json& e) { return role == kUnit && e["unit_id"] == unit_[0]; }},
-      {"GET /api/v1/funds/balances", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
-       at([this](int h) { return "/api/v1/funds/balances?limit=500&unit_id=" + Id(unit_[h]); }),
-       401, [this](int role, const json& b) { return role == kUnit && b["unit_id"] == unit_[0]; }},
-      // Supplies: the city; a unit administrator as the coordinating unit; the coordinator of the
-      // recipient street. Read also by the coordinator of the recipient community.
-      {"POST /api/v1/supplies",
-       Kind::kWrite,
-       {kMade, kOwnMade, kDenied, kOwnMade, kDenied, kDenied},
-       post(to("/api/v1/supplies"),
-            [this](const Target& t) {
-              return json{{"recipient_street_id", street_[t.half]},
-                          {"recipient_community_id", community_[t.half]},
-                          {"donor", "爱心企业"},
-                          {"coordinated_by_unit_id", unit_[t.half]},
-                          {"description", "生活物资" + Id(t.n)},
-                          {"quantity", 10},
-                          {"value_fen", 100000},
-                          {"date", "2022-01-12"}};
-            })},
-      {"GET /api/v1/supplies", Kind::kList, {kOk, kOk, kDenied, kOk, kOk, kDenied},
-       at([this](int h) { return "/api/v1/supplies?limit=500&street_id=" + Id(street_[h]); }), 401,
-       [this](int role, const json& s) {
-         switch (role) {
-           case kUnit:
-             return s["coordinated_by_unit_id"] == unit_[0];
-           case kStreet:
-             return s["recipient_street_id"] == street_[0];
-           case kCommunity:
-             return s["recipient_community_id"] == community_[0];
-           default:
-             return false;
-         }
-       }},
-      // Exports are files, not {items} lists, so they are called once per role; that a unit
-      // administrator's file holds only his unit is checked in oversight_api_test.cpp.
-      {"GET /api/v1/exports/supervision.csv", Kind::kSession,
-       {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
-       fixed("/api/v1/exports/supervision.csv?from=2022-01-12&to=2022-01-13")},
-      {"GET /api/v1/exports/funds.csv", Kind::kSession, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
-       fixed("/api/v1/exports/funds.csv")},
-      {"GET /api/v1/exports/supervision.xlsx", Kind::kSession,
-       {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
-       fixed("/api/v1/exports/supervision.xlsx?from=2022-01-12&to=2022-01-13")},
-      {"GET /api/v1/exports/funds.xlsx", Kind::kSession, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
-       fixed("/api/v1/exports/funds.xlsx")},
       // The emergency workflow. Requests: the city posts anywhere, a coordinator for the sites of
       // his street or community; each role sees the requests of its scope (RequestScope).
       {"POST /api/v1/requests",
@@ -856,6 +776,110 @@ std::vector<Row> ScopeMatrixTest::Matrix() {
                           {"member_id", NewMember(t.half, t.n)},
                           {"checked_in_at", "2022-01-12T08:00:00+08:00"}};
             })},
+      // Statistics: every role reads the figures of its own scope, recounted within it (a
+      // street coordinator's by-unit counts his street's records only), so a scoped answer is
+      // not the city's narrowed and these rows have no outside; stats_api_test checks the
+      // narrowing. Exports are audited, which the table counts leave out.
+      {"GET /api/v1/stats/summary", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/stats/summary?from=2022-01-12&to=2022-01-13")},
+      {"GET /api/v1/stats/by-unit", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/stats/by-unit?from=2022-01-12&to=2022-01-13&limit=500")},
+      {"GET /api/v1/stats/by-branch", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/stats/by-branch?from=2022-01-12&to=2022-01-13&limit=500")},
+      {"GET /api/v1/stats/by-street", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/stats/by-street?from=2022-01-12&to=2022-01-13&limit=500")},
+      {"GET /api/v1/stats/by-community", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/stats/by-community?from=2022-01-12&to=2022-01-13&limit=500")},
+      {"GET /api/v1/stats/by-day", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/stats/by-day?from=2022-01-12&to=2022-01-13&limit=500")},
+      {"GET /api/v1/exports/attendance.csv", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/exports/attendance.csv?from=2022-01-12&to=2022-01-13")},
+      {"GET /api/v1/exports/stats.csv", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/exports/stats.csv?from=2022-01-12&to=2022-01-13&by=unit")},
+      {"GET /api/v1/exports/attendance.xlsx", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/exports/attendance.xlsx?from=2022-01-12&to=2022-01-13")},
+      {"GET /api/v1/exports/stats.xlsx", Kind::kSession, Everyone(kOk),
+       fixed("/api/v1/exports/stats.xlsx?from=2022-01-12&to=2022-01-13")},
+      // Oversight: the city reads every unit, a unit administrator his own; other roles none.
+      {"GET /api/v1/supervision", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       fixed("/api/v1/supervision?from=2022-01-12&to=2022-01-13&limit=500"), 401,
+       [this](int role, const json& row) { return role == kUnit && row["unit_id"] == unit_[0]; }},
+      {"POST /api/v1/inspections", Kind::kWrite, CityOnly(kMade),
+       post(to("/api/v1/inspections"),
+            [this](const Target& t) {
+              return json{{"unit_id", unit_[t.half]}, {"date", "2022-01-12"},
+                          {"inspector", "督查组"},       {"findings", "检查" + Id(t.n)},
+                          {"rating", "good"}};
+            })},
+      {"GET /api/v1/inspections", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       at([this](int h) { return "/api/v1/inspections?limit=500&unit_id=" + Id(unit_[h]); }), 401,
+       [this](int role, const json& i) { return role == kUnit && i["unit_id"] == unit_[0]; }},
+      // Funds: the city allocates; the city or the unit's administrator spends.
+      {"POST /api/v1/funds/allocations", Kind::kWrite, CityOnly(kMade),
+       post(to("/api/v1/funds/allocations"),
+            [this](const Target& t) {
+              return json{{"unit_id", unit_[t.half]}, {"amount_fen", 1000 + t.n},
+                          {"purpose", "慰问" + Id(t.n)}, {"date", "2022-01-12"}};
+            })},
+      {"GET /api/v1/funds/allocations", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       at([this](int h) { return "/api/v1/funds/allocations?limit=500&unit_id=" + Id(unit_[h]); }),
+       401, [this](int role, const json& a) { return role == kUnit && a["unit_id"] == unit_[0]; }},
+      {"POST /api/v1/funds/expenses",
+       Kind::kWrite,
+       {kMade, kOwnMade, kDenied, kDenied, kDenied, kDenied},
+       post(to("/api/v1/funds/expenses"),
+            [this](const Target& t) {
+              return json{{"unit_id", unit_[t.half]}, {"amount_fen", 100},
+                          {"purpose", "物资" + Id(t.n)}, {"date", "2022-01-12"}};
+            })},
+      {"GET /api/v1/funds/expenses", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       at([this](int h) { return "/api/v1/funds/expenses?limit=500&unit_id=" + Id(unit_[h]); }),
+       401, [this](int role, const json& e) { return role == kUnit && e["unit_id"] == unit_[0]; }},
+      {"GET /api/v1/funds/balances", Kind::kList, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       at([this](int h) { return "/api/v1/funds/balances?limit=500&unit_id=" + Id(unit_[h]); }),
+       401, [this](int role, const json& b) { return role == kUnit && b["unit_id"] == unit_[0]; }},
+      // Supplies: the city; a unit administrator as the coordinating unit; the coordinator of the
+      // recipient street. Read also by the coordinator of the recipient community.
+      {"POST /api/v1/supplies",
+       Kind::kWrite,
+       {kMade, kOwnMade, kDenied, kOwnMade, kDenied, kDenied},
+       post(to("/api/v1/supplies"),
+            [this](const Target& t) {
+              return json{{"recipient_street_id", street_[t.half]},
+                          {"recipient_community_id", community_[t.half]},
+                          {"donor", "爱心企业"},
+                          {"coordinated_by_unit_id", unit_[t.half]},
+                          {"description", "生活物资" + Id(t.n)},
+                          {"quantity", 10},
+                          {"value_fen", 100000},
+                          {"date", "2022-01-12"}};
+            })},
+      {"GET /api/v1/supplies", Kind::kList, {kOk, kOk, kDenied, kOk, kOk, kDenied},
+       at([this](int h) { return "/api/v1/supplies?limit=500&street_id=" + Id(street_[h]); }), 401,
+       [this](int role, const json& s) {
+         switch (role) {
+           case kUnit:
+             return s["coordinated_by_unit_id"] == unit_[0];
+           case kStreet:
+             return s["recipient_street_id"] == street_[0];
+           case kCommunity:
+             return s["recipient_community_id"] == community_[0];
+           default:
+             return false;
+         }
+       }},
+      // Exports are files, not {items} lists, so they are called once per role; that a unit
+      // administrator's file holds only his unit is checked in oversight_api_test.cpp.
+      {"GET /api/v1/exports/supervision.csv", Kind::kSession,
+       {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       fixed("/api/v1/exports/supervision.csv?from=2022-01-12&to=2022-01-13")},
+      {"GET /api/v1/exports/funds.csv", Kind::kSession, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       fixed("/api/v1/exports/funds.csv")},
+      {"GET /api/v1/exports/supervision.xlsx", Kind::kSession,
+       {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       fixed("/api/v1/exports/supervision.xlsx?from=2022-01-12&to=2022-01-13")},
+      {"GET /api/v1/exports/funds.xlsx", Kind::kSession, {kOk, kOk, kDenied, kDenied, kDenied, kDenied},
+       fixed("/api/v1/exports/funds.xlsx")},
       // Dispatch plans: unit administrators (their unit's plans) and the city. Planning has no
       // object: the street only narrows the caller's own scope (his members, the shifts open to
       // his unit), so it has no outside and is called once per role.

@@ -305,7 +305,9 @@ int main(int argc, char** argv) {
   }
   std::int64_t stored = 0;
   Check((*store)->Read([&](muster::store::Transaction& tx) -> muster::Status {
-    MUSTER_ASSIGN(auto n, tx.QueryInt("SELECT COUNT(*) FROM signups WHERE status = 'confirmed'", {}));
+    MUSTER_ASSIGN(auto n, tx.QueryInt("SELECT COUNT(*) FROM signups WHERE status = 'confirmed' "
+                                      "AND shift_id BETWEEN ? AND ?",
+                                      {city.first_shift, city.first_shift + city.shifts - 1}));
     stored = n.value_or(0);
     return muster::Ok();
   }), "count");

@@ -260,7 +260,28 @@ Result<PlanView> DispatchPlans::Plan(const Actor& a, const PlanInput& in) {
                   }
                   return plans::LoadPlanningFacts(tx, a, in, now, limits_);
                 }));
-  // Solved outside any transaction: it may take seconds.
+  // Solved outside any transaction: it may take seconds, and a core.
+  {
+    std::unique_lock lock(gate_->mu);
+    if (!gate_->freed.wait_for(lock, limits_.solve_wait, [&] {
+          return gate_->solving < limits_.max_concurrent_solves;
+        })) {
+      Error busy = Unavailable("the planner is busy with other plans; try again shortly");
+      busy.retry_after = 10;
+      return busy;
+    }
+    ++gate_->solving;
+  }
+  struct Release {
+    SolveGate& gate;
+    ~Release() {
+      {
+        std::lock_guard lock(gate.mu);
+        --gate.solving;
+      }
+      gate.freed.notify_one();
+    }
+  } release{*gate_};
   const dispatch::Plan solved = dispatch::Solve(facts.instance);
   PlanView view;
   if (a.user_id.valid()) view.created_by = a.user_id;

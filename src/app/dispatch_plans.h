@@ -1,6 +1,10 @@
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,6 +92,11 @@ struct DispatchPlanLimits {
   int max_days = 31;
   int max_shifts = 50000;
   int max_volunteers = 200000;
+  // Plans solved at once; a plan asked for while this many solve waits up to solve_wait for a
+  // turn, then answers unavailable (503, Retry-After): each solve may take a core and hundreds
+  // of megabytes.
+  int max_concurrent_solves = 2;
+  std::chrono::seconds solve_wait{30};
 };
 
 // Dispatch plans on the server (docs/dispatch.md, "Plans in the server"): an instance of
@@ -98,7 +107,7 @@ struct DispatchPlanLimits {
 class DispatchPlans {
  public:
   DispatchPlans(store::Store& store, const Clock& clock, DispatchPlanLimits limits = {})
-      : store_(store), clock_(clock), limits_(limits) {}
+      : store_(store), clock_(clock), limits_(limits), gate_(std::make_unique<SolveGate>()) {}
 
   // Plans the open shifts (not ended, below headcount, starting on from..to, in the street if
   // given; for a unit administrator those open to his unit) with the volunteers the caller may
@@ -121,9 +130,17 @@ class DispatchPlans {
   Result<CommitResult> Commit(const Actor& a, PlanId id);
 
  private:
+  // Counts the solves under way (limits_.max_concurrent_solves).
+  struct SolveGate {
+    std::mutex mu;
+    std::condition_variable freed;
+    int solving = 0;  // GUARDED_BY(mu)
+  };
+
   store::Store& store_;
   const Clock& clock_;
   DispatchPlanLimits limits_;
+  std::unique_ptr<SolveGate> gate_;
 };
 
 }  // namespace muster::app

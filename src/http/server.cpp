@@ -43,7 +43,8 @@ ServerCore::ServerCore(const Router& router_in, ServerOptions options_in, Metric
       http_metrics(metrics, router_in),
       request_id_prefix(RandomPrefix()) {
   if (options.handler_threads >= 0) {
-    int count = options.handler_threads > 0 ? options.handler_threads : 2 * HardwareThreads();
+    int count = options.handler_threads > 0 ? options.handler_threads
+                                            : std::max(32, 8 * HardwareThreads());
     handler_pool = std::make_unique<net::thread_pool>(static_cast<std::size_t>(count));
   }
   thread_count = options.io_threads > 0 ? options.io_threads : 2 * HardwareThreads();

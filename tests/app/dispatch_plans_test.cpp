@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <map>
 #include <set>
 
@@ -294,6 +296,36 @@ TEST_P(DispatchPlansTest, PlansRefuseBadDaysAndUnknownStreets) {
       "street_id");
   EXPECT_EQ(plans_->Get(city_, PlanId(42)).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(plans_->Commit(city_, PlanId(42)).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(DispatchPlansTest, SolvesTakeTurnsAndABusyPlannerSaysWhenToComeBack) {
+  // One solve at a time: eight planners at once all get their plan, one after another.
+  DispatchPlans one_at_a_time(*store_, clock_, {.max_concurrent_solves = 1});
+  std::vector<std::thread> planners;
+  std::atomic<int> planned{0};
+  for (int i = 0; i < 8; ++i) {
+    planners.emplace_back([&] {
+      if (one_at_a_time.Plan(city_, {Day("2022-01-13"), Day("2022-01-13"), std::nullopt}).ok()) {
+        ++planned;
+      }
+    });
+  }
+  for (auto& t : planners) t.join();
+  EXPECT_EQ(planned.load(), 8);
+  // A planner without a free turn answers unavailable with Retry-After, and stores nothing.
+  auto count = [&] {
+    return *store_->Read([](store::Transaction& tx) {
+      return tx.QueryInt("SELECT COUNT(*) FROM dispatch_plans", {});
+    });
+  };
+  const auto before = count();
+  DispatchPlans busy(*store_, clock_,
+                     {.max_concurrent_solves = 0, .solve_wait = std::chrono::seconds(0)});
+  auto refused = busy.Plan(city_, {Day("2022-01-13"), Day("2022-01-13"), std::nullopt});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+  EXPECT_GT(refused.error().retry_after, 0);
+  EXPECT_EQ(count(), before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DispatchPlansTest,

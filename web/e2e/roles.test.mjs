@@ -322,6 +322,7 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
     const inError = item(dialog, '签到时间')
     await errorOf(inError).waitFor()
     assert.match(await errorOf(inError).innerText(), /future/)
+    assert.equal(await page.locator('.el-message--error:visible', { hasText: 'future' }).count(), 0, 'an error shown at its field is not repeated as a notice')
     await typeTime(page, inError, shanghaiWall(new Date(Date.now() - 60e3)))
     // A correction of recorded attendance needs a reason: said under the reason field.
     await dialog.locator('[data-test=attendance-submit]').click()

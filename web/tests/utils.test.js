@@ -5,6 +5,7 @@ import { groupPairings, nameRows, rowsFromAnswer } from '../src/utils/pairings.j
 import { fillDays, topByPersonTimes, rowName } from '../src/utils/stats.js'
 import { homeFor, navFor, mayOpen } from '../src/roles.js'
 import { requestTotals } from '../src/utils/domain.js'
+import { notifyUnlessField } from '../src/composables/useFieldErrors.js'
 
 describe('time in Asia/Shanghai', () => {
   it('shows instants in Shanghai whatever their offset', () => {
@@ -121,5 +122,18 @@ describe('roles', () => {
     expect(names).toEqual(['my-shifts', 'my-availability'])
     expect(mayOpen({ meta: { roles: ['city_admin'] } }, 'volunteer')).toBe(false)
     expect(mayOpen({ meta: {} }, 'volunteer')).toBe(true)
+  })
+})
+
+describe('notifyUnlessField', () => {
+  const notify = notifyUnlessField(['reason', 'shifts'])
+  it('keeps quiet about an error the form shows at one of its fields', () => {
+    expect(notify({ field: 'reason' })).toBe(false)
+    expect(notify({ field: 'shifts[2].site_id' })).toBe(false)
+  })
+  it('still notifies errors naming no field or a field the form does not have', () => {
+    expect(notify({ code: 'forbidden' })).toBe(true)
+    expect(notify({ field: 'shift_id' })).toBe(true)
+    expect(notify(null)).toBe(true)
   })
 })

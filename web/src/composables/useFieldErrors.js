@@ -4,6 +4,16 @@ import { useI18n } from 'vue-i18n'
 const CJK = /[\u3400-\u9fff]/
 
 /**
+ * The API client's `notify` option for a form that shows field errors itself: no notice when the
+ * error names one of `fields` (top-level names: "shifts" covers "shifts[2].site_id"), since the
+ * message stands next to that field; any other failure is still shown as a notice.
+ */
+export function notifyUnlessField(fields) {
+  const known = new Set(fields)
+  return (error) => !(error && error.field && known.has(String(error.field).split(/[.[]/)[0]))
+}
+
+/**
  * Errors shown next to form fields. `apply(error)` puts an ApiError's message under the field it
  * names (bind `:error="errors.phone"` on <el-form-item>; nested fields read "shifts[2].site_id").
  * Returns whether the error named a field.

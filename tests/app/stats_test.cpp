@@ -385,7 +385,11 @@ TEST_P(StatsTest, RefusesAPeriodThatEndsBeforeItStarts) {
 // without sign-up), check-outs, records and corrections by coordinators, sweeps. After each day
 // every figure of every scope must equal the recount.
 TEST_P(StatsTest, RandomWorkflowHistoriesMatchTheRecount) {
+  struct ClosedTurn {
+    std::int64_t shift, member, checked_in_at, site;
+  };
   std::mt19937 rng(20220112);
+  int corrected = 0;
   const Actor city = Actor::System();
   const Date first = D("2022-01-11");
   const int days = 10;
@@ -439,6 +443,32 @@ TEST_P(StatsTest, RandomWorkflowHistoriesMatchTheRecount) {
       clock_.Set(std::max(clock_.Now(), ends - std::chrono::minutes(rng() % 90)));
       (void)workflow_->CheckOut(city, id);
     }
+    // Coordinators correct some closed turns: their hours move from one closed value to
+    // another (record hours must move by the difference of the roundings, not the rounding
+    // of the difference).
+    clock_.Set(midnight + std::chrono::hours(22) + std::chrono::minutes(50));
+    auto closed = store_->Read([&](store::Transaction& tx) -> Result<std::vector<ClosedTurn>> {
+      std::vector<ClosedTurn> turns;
+      MUSTER_TRY(tx.Query(
+          "SELECT a.shift_id, a.member_id, a.checked_in_at, s.site_id FROM attendance a JOIN "
+          "shifts s ON s.id = a.shift_id WHERE a.day = ? AND a.checked_out_at IS NOT NULL "
+          "ORDER BY a.id",
+          {std::int64_t{DayNumber(first) + day}}, [&](const store::Row& r) {
+            turns.push_back({r.Int(0), r.Int(1), r.Int(2), r.Int(3)});
+            return Ok();
+          }));
+      return turns;
+    });
+    ASSERT_TRUE(closed.ok()) << closed.error().ToString();
+    for (const ClosedTurn& t : *closed) {
+      if (rng() % 2 != 0) continue;
+      const auto site = static_cast<std::size_t>(
+          std::find(sites_.begin(), sites_.end(), SiteId(t.site)) - sites_.begin());
+      const Timestamp in = FromUnixSeconds(t.checked_in_at);
+      AttendanceInput fix{ShiftId(t.shift), MemberId(t.member), in,
+                          in + std::chrono::minutes(1 + rng() % 240), "更正签退时间"};
+      corrected += workflow_->RecordAttendance(Coordinator(site / 2), fix).ok() ? 1 : 0;
+    }
     // The sweep closes what is left, except on the last day.
     if (day + 1 < days) {
       clock_.Set(midnight + std::chrono::hours(23));
@@ -461,6 +491,7 @@ TEST_P(StatsTest, RandomWorkflowHistoriesMatchTheRecount) {
   EXPECT_GT(whole->attendance.person_times, 60);
   EXPECT_EQ(whole->attendance.units, 4);
   EXPECT_EQ(whole->requests->shifts, 3 * days);
+  EXPECT_GT(corrected, 20);
 }
 
 // Records written straight into the tables (as an older version would have), spread over

@@ -136,6 +136,7 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
     await card.waitFor()
     // Starting within two hours, it opened to every unit at once; the list says so and shows fill.
     assert.match(await card.innerText(), /已扩大范围/)
+    assert.match(await card.innerText(), /首个班次即将开始/, 'the server\'s reason, in the reader\'s language')
     const first = request.shifts.find((x) => x.starts_at === shanghaiInstant(soon.starts))
     assert.equal((await card.locator(`[data-test=fill-${first.id}]:visible`).innerText()).trim(), '0/4')
     await screenshot(page, 'server-area-posted')

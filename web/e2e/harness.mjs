@@ -7,8 +7,6 @@
 //   CHROMIUM                       the browser (default /usr/bin/chromium)
 //   E2E_ARTIFACTS                  where screenshots of failing and passing checks go
 //                                  (default web/e2e/artifacts)
-//   E2E_MISSING_STATS=1            a 404 from the statistics routes (GET /api/v1/stats/...,
-//                                  /api/v1/exports/attendance.*) is tolerated (see MISSING_STATS)
 //   E2E_ALLOW_MISSING=1            any 404 from an /api/v1 route is printed instead of failing
 //                                  the check (by hand, while a route is being built)
 import { spawn, execFile } from 'node:child_process'
@@ -232,15 +230,8 @@ export function watchPage(page, { allow = [] } = {}) {
   }
 }
 
-/**
- * Routes the server may not have yet, tolerated only while E2E_MISSING_STATS=1: the statistics
- * (GET /api/v1/stats/...) and the attendance export, built beside the interface. Pages that read
- * them must say the figures are unavailable.
- */
-export const MISSING_STATS = process.env.E2E_MISSING_STATS === '1' ? [['GET', /^\/api\/v1\/(stats\/[\w-]+|exports\/attendance\.\w+)$/, 404]] : []
-
 /** The answers a page may meet in normal use without it being a failure. */
-export const EXPECTED = [['GET', /^\/api\/v1\/me$/, 401], ...MISSING_STATS]
+export const EXPECTED = [['GET', /^\/api\/v1\/me$/, 401]]
 
 /** Logs in through the form and waits for the role's home page. */
 export async function login(page, baseUrl, { username, password }) {

@@ -97,6 +97,20 @@ describe('city administrator', () => {
     await page.close()
   })
 
+  it('says on the dashboard that the figures are unavailable when the statistics cannot be read', async () => {
+    const { page, watch } = await freshPage()
+    await page.route('**/api/v1/stats/**', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'statistics are being rebuilt' } }) }))
+    const password = target.kind === 'server' ? ADMIN.password : 'any'
+    await login(page, target.url, { username: ADMIN.username, password })
+    await page.locator('[data-test=stats-unavailable]').waitFor()
+    assert.equal((await page.locator('[data-test=stat-person_times] .stat-value').innerText()).trim(), '—', 'no misleading zero')
+    await screenshot(page, `${target.kind}-city-dashboard-no-stats`)
+    watch.problems.splice(0, watch.problems.length, ...watch.problems.filter((p) => !/HTTP 503 for GET \/api\/v1\/stats\//.test(p)))
+    watch.assertClean('dashboard without statistics')
+    await page.unrouteAll({ behavior: 'ignoreErrors' })
+    await page.close()
+  })
+
   it('opens every page of the navigation without errors', async () => {
     const { page, watch } = await freshPage()
     const password = target.kind === 'server' ? ADMIN.password : 'any'

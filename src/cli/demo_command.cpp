@@ -5,6 +5,7 @@
 
 #include "app/demo_city.h"
 #include "app/demo_outbreak.h"
+#include "app/stats.h"
 #include "app/registry_import.h"
 #include "app/accounts.h"
 #include "cli/context.h"
@@ -123,6 +124,13 @@ int RunDemo(const std::vector<std::string>& argv, std::ostream& out, std::ostrea
         << ", no-shows: " << r.no_shows << "\n"
         << "  funds: " << r.allocations << " allocations, " << r.expenses << " expenses; supplies: "
         << r.supplies << "; inspections: " << r.inspections << "\n";
+    // What the city publishes, read back from the records like every figure.
+    app::Statistics stats(*(*ctx)->store, clock);
+    for (domain::Language lang : {domain::Language::kZhCn, domain::Language::kEn}) {
+      auto sentence = stats.Sentence(app::Actor::System("demo"), {options.first, options.last}, lang);
+      if (!sentence.ok()) return Fail(err, sentence.error());
+      out << "  " << *sentence << "\n";
+    }
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out << "in " << static_cast<int>(seconds * 10) / 10.0 << " s\n";

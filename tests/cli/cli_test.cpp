@@ -153,6 +153,9 @@ TEST_F(CliTest, DemoBuildsALabelledCityAndNeverTouchesARealDatabase) {
       << first.output;
   EXPECT_NE(first.output.find("check-ins: "), std::string::npos) << first.output;
   EXPECT_EQ(first.output.find("check-ins: 0 "), std::string::npos) << first.output;
+  // ... and the sentence the city publishes is read back from those records.
+  EXPECT_NE(first.output.find("2022年1月1日至16日，全市"), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find("From 1 to 16 January 2022"), std::string::npos) << first.output;
   CommandRun again = Muster("demo --no-serve --members 300", dir_.path());  // rebuilt from scratch
   EXPECT_EQ(again.status, 0) << again.output;
   auto figures = [](const std::string& out) { return out.substr(out.find("outbreak of"), out.find("\nin ") - out.find("outbreak of")); };

@@ -67,6 +67,16 @@ void RegisterSessionRoutes(http::Router& router, ApiContext& ctx, app::AuditLog&
     auto user = ctx.accounts.FindUser(a.user_id);
     if (!user.ok()) return http::ErrorResponse(user.error());
     nlohmann::json body = Encode(*user);
+    // A demo city says so, and which period its outbreak covers (the web interface opens there).
+    auto demo = ctx.registry.Demo();
+    if (!demo.ok()) return http::ErrorResponse(demo.error());
+    if (*demo) {
+      body["demo"] = {{"label", (*demo)->label}};
+      if ((*demo)->from && (*demo)->to) {
+        body["demo"]["from"] = FormatDate(*(*demo)->from);
+        body["demo"]["to"] = FormatDate(*(*demo)->to);
+      }
+    }
     // A cookie session's CSRF token, so that a second tab of the web interface can write too.
     if (!req.BearerToken()) {
       if (auto cookie = req.Cookie(SessionCookieName(ctx.secure_cookies))) {

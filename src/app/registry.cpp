@@ -338,6 +338,25 @@ Result<PairingTable> Registry::PairingsOn(std::optional<Date> date) {
   });
 }
 
+Result<std::optional<Registry::DemoFacts>> Registry::Demo() {
+  return store_.Read([](store::Transaction& tx) -> Result<std::optional<DemoFacts>> {
+    RegistryRepo repo(tx);
+    MUSTER_ASSIGN(auto label, repo.GetMeta("synthetic"));
+    if (!label) return std::optional<DemoFacts>();
+    DemoFacts facts{*label, std::nullopt, std::nullopt};
+    MUSTER_ASSIGN(auto period, repo.GetMeta("demo_period"));  // "YYYY-MM-DD..YYYY-MM-DD"
+    if (period && period->size() == 22 && period->substr(10, 2) == "..") {
+      auto from = ParseDate(period->substr(0, 10), "from");
+      auto to = ParseDate(period->substr(12), "to");
+      if (from.ok() && to.ok()) {
+        facts.from = *from;
+        facts.to = *to;
+      }
+    }
+    return std::optional<DemoFacts>(facts);
+  });
+}
+
 Result<domain::ModeState> Registry::GetMode() {
   return store_.Read([](store::Transaction& tx) { return RegistryRepo(tx).CurrentMode(); });
 }

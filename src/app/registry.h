@@ -123,6 +123,14 @@ class Registry {
                        std::optional<Date> from);
   Result<PairingTable> PairingsOn(std::optional<Date> date);
   Result<domain::ModeState> GetMode();
+  // What a demo city's database says of itself (muster demo): its label, and the period its
+  // outbreak was played over; nothing for a real city.
+  struct DemoFacts {
+    std::string label;
+    std::optional<Date> from;
+    std::optional<Date> to;
+  };
+  Result<std::optional<DemoFacts>> Demo();
   Result<domain::ModeState> SetMode(const Actor& a, domain::Mode mode, const std::string& reason);
   Result<std::vector<domain::ModeState>> ModeHistory(int limit);
   Result<domain::Activity> CreateActivity(const Actor& a, domain::Activity act);

@@ -124,6 +124,11 @@ int RunDemo(const std::vector<std::string>& argv, std::ostream& out, std::ostrea
         << ", no-shows: " << r.no_shows << "\n"
         << "  funds: " << r.allocations << " allocations, " << r.expenses << " expenses; supplies: "
         << r.supplies << "; inspections: " << r.inspections << "\n";
+    Status period = (*ctx)->store->Write([&](store::Transaction& tx) {
+      return store::RegistryRepo(tx).SetMeta(
+          "demo_period", FormatDate(options.first) + ".." + FormatDate(options.last));
+    });
+    if (!period.ok()) return Fail(err, period.error());
     // What the city publishes, read back from the records like every figure.
     app::Statistics stats(*(*ctx)->store, clock);
     for (domain::Language lang : {domain::Language::kZhCn, domain::Language::kEn}) {

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "api/api_fixture.h"
+#include "store/registry_repo.h"
 
 namespace muster::api {
 namespace {
@@ -26,6 +27,22 @@ TEST_F(ApiTest, MembersAreMaskedAndRevealIsAudited) {
   ASSERT_EQ(full.status, 200);
   EXPECT_EQ(full.body["phone"], "13812345670");
   EXPECT_EQ(Rows("audit_log"), audited + 1);
+}
+
+TEST_F(ApiTest, MeSaysWhenTheCityIsADemoAndWhichPeriodItPlayed) {
+  Reply real = Call("GET", "/api/v1/me", admin_);
+  ASSERT_EQ(real.status, 200);
+  EXPECT_FALSE(real.body.contains("demo")) << real.body.dump();
+  ASSERT_TRUE(store_->Write([](store::Transaction& tx) -> Status {
+    store::RegistryRepo repo(tx);
+    MUSTER_TRY(repo.SetMeta("synthetic", "synthetic demo city"));
+    return repo.SetMeta("demo_period", "2022-01-01..2022-01-16");
+  }).ok());
+  Reply demo = Call("GET", "/api/v1/me", admin_);
+  ASSERT_EQ(demo.status, 200);
+  EXPECT_EQ(demo.body["demo"]["label"], "synthetic demo city") << demo.body.dump();
+  EXPECT_EQ(demo.body["demo"]["from"], "2022-01-01");
+  EXPECT_EQ(demo.body["demo"]["to"], "2022-01-16");
 }
 
 TEST_F(ApiTest, EachRoleSeesOnlyItsScope) {

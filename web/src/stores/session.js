@@ -9,7 +9,8 @@ function userFrom(answer) {
 }
 
 export const useSessionStore = defineStore('session', {
-  state: () => ({ user: null, checked: false }),
+  // demo: {label, from, to} when the server holds a demo city (GET /api/v1/me), else null.
+  state: () => ({ user: null, checked: false, demo: null }),
   getters: {
     role: (state) => (state.user ? state.user.role : null),
     scopeId: (state) => (state.user ? state.user.scope_id : null),
@@ -23,6 +24,7 @@ export const useSessionStore = defineStore('session', {
         const answer = await api.get('/api/v1/me', { allowUnauthenticated: true, notify: (e) => e.status !== 401 })
         if (answer && answer.csrf_token) setCsrfToken(answer.csrf_token)
         this.user = userFrom(answer)
+        this.demo = (answer && answer.demo) || null
       } catch (error) {
         this.user = null
         if (error.status !== 401) {
@@ -40,6 +42,12 @@ export const useSessionStore = defineStore('session', {
       setCsrfToken(answer.csrf_token || null)
       this.user = answer.user
       this.checked = true
+      try {
+        const me = await api.get('/api/v1/me', { notify: false })
+        this.demo = (me && me.demo) || null
+      } catch {
+        this.demo = null  // the banner is a courtesy; signing in succeeded
+      }
       return this.user
     },
 
@@ -55,6 +63,7 @@ export const useSessionStore = defineStore('session', {
     forget() {
       setCsrfToken(null)
       this.user = null
+      this.demo = null
       this.checked = true
     },
   },

@@ -582,6 +582,37 @@ class Outbreak {
 
 }  // namespace
 
+Result<int> PostTomorrowsRequests(store::Store& store, const crypto::Keyring& keys,
+                                  const Clock& clock, int streets, std::uint64_t seed) {
+  MUSTER_ASSIGN(City city, LoadCity(store));
+  Workflow workflow(store, keys, clock);
+  Rng rng(seed ^ 0x5EEDULL);
+  rng.Shuffle(city.streets);
+  const Date tomorrow = NextDay(ShanghaiDate(clock.Now()));
+  int posted = 0;
+  for (const Street& street : city.streets) {
+    if (posted >= streets) break;
+    RequestInput in;
+    in.note = street.name + "：" + kNotes[rng.Next() % std::size(kNotes)];
+    for (std::size_t c = 0; c < std::min<std::size_t>(2, street.communities.size()); ++c) {
+      for (int start : {8, 14}) {
+        ShiftInput s;
+        s.site_id = street.communities[c].site;
+        s.task = kTasks[rng.Next() % std::size(kTasks)];
+        s.starts_at = At(tomorrow, start, 0);
+        s.ends_at = s.starts_at + hours(4);
+        s.headcount = rng.Between(4, 8);
+        in.shifts.push_back(s);
+      }
+    }
+    MUSTER_ASSIGN(RequestView request, workflow.PostRequest(StreetCoordinator(street.id), in));
+    CallInput call{request.id, std::nullopt, "挂点街道请求明日支援，请各支部组织党员报名"};
+    MUSTER_TRY(Done(workflow.SendCall(UnitAdmin(*street.unit), call)));
+    ++posted;
+  }
+  return posted;
+}
+
 Result<OutbreakReport> PlayOutbreak(store::Store& store, const crypto::Keyring& keys,
                                     FakeClock& clock, const OutbreakOptions& options) {
   if (std::chrono::sys_days(options.last) < std::chrono::sys_days(options.first)) {

@@ -55,4 +55,10 @@ struct OutbreakReport {
 Result<OutbreakReport> PlayOutbreak(store::Store& store, const crypto::Keyring& keys,
                                     FakeClock& clock, const OutbreakOptions& options = {});
 
+// After the outbreak, so that the demo has work to do today: `streets` streets post a request
+// for tomorrow (Asia/Shanghai, from `clock`), morning and afternoon shifts in two of their
+// communities, and their paired units call their branches. Returns the requests posted.
+Result<int> PostTomorrowsRequests(store::Store& store, const crypto::Keyring& keys,
+                                  const Clock& clock, int streets, std::uint64_t seed);
+
 }  // namespace muster::app

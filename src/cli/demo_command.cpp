@@ -129,6 +129,11 @@ int RunDemo(const std::vector<std::string>& argv, std::ostream& out, std::ostrea
           "demo_period", FormatDate(options.first) + ".." + FormatDate(options.last));
     });
     if (!period.ok()) return Fail(err, period.error());
+    // And work for today: a few streets ask for tomorrow, so that volunteers can sign up now.
+    auto open = app::PostTomorrowsRequests(*(*ctx)->store, *(*ctx)->keys, (*ctx)->clock, 6,
+                                           shape.seed);
+    if (!open.ok()) return Fail(err, open.error());
+    out << "  open now: " << *open << " requests for tomorrow, their units called\n";
     // What the city publishes, read back from the records like every figure.
     app::Statistics stats(*(*ctx)->store, clock);
     for (domain::Language lang : {domain::Language::kZhCn, domain::Language::kEn}) {

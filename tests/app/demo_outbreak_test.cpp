@@ -103,6 +103,24 @@ TEST_P(DemoOutbreakTest, TheSameSeedPlaysTheSameOutbreak) {
   EXPECT_EQ(Count("SELECT COUNT(DISTINCT member_id) FROM attendance"), members);
 }
 
+TEST_P(DemoOutbreakTest, TomorrowsRequestsAreOpenToTheirPairedUnits) {
+  ASSERT_TRUE(PlayOutbreak(*store_, keys_, clock_, options_).ok());
+  clock_.Set(*ParseRfc3339("2026-11-29T10:00:00+08:00", "now"));
+  auto posted = PostTomorrowsRequests(*store_, keys_, clock_, 3, options_.seed);
+  ASSERT_TRUE(posted.ok()) << posted.error().ToString();
+  EXPECT_EQ(*posted, 3);
+  const std::int64_t tomorrow = UnixSeconds(*ParseRfc3339("2026-11-30T00:00:00+08:00", "t"));
+  EXPECT_EQ(Count("SELECT COUNT(DISTINCT request_id) FROM shifts WHERE starts_at >= " +
+                  std::to_string(tomorrow)),
+            3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM calls c JOIN requests r ON r.id = c.request_id WHERE "
+                  "r.posted_at >= " + std::to_string(tomorrow - 86400)),
+            3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM shifts WHERE starts_at >= " + std::to_string(tomorrow) +
+                  " AND confirmed > 0"),
+            0);
+}
+
 TEST_P(DemoOutbreakTest, APeriodEndingBeforeItStartsIsRefused) {
   options_.last = Date{std::chrono::year{2021}, std::chrono::month{12}, std::chrono::day{31}};
   auto played = PlayOutbreak(*store_, keys_, clock_, options_);

@@ -84,13 +84,20 @@ Status Access::RevealMember(store::Transaction& tx, const Actor& a, MemberId mem
   return Require(a, {Role::kCityAdmin, Role::kUnitAdmin}, "reveal personal data");
 }
 
+namespace {
+
+// Narrows one field of a list filter to the caller's own object. The scope narrows the caller's
+// filter and never replaces it: asking for another unit's objects answers none, not his own.
+template <typename Filter, typename Field, typename Id>
+void Narrow(Filter& f, Field& field, Id own) {
+  if (field && *field != own) f.none = true;
+  field = own;
+}
+
+}  // namespace
+
 store::MemberFilter Access::ScopeMembers(const Actor& a, store::MemberFilter f) {
-  // The scope narrows the caller's filter and never replaces it: asking for another unit's
-  // members answers none, not the caller's own.
-  auto narrow = [&f](auto& field, auto own) {
-    if (field && *field != own) f.none = true;
-    field = own;
-  };
+  auto narrow = [&f](auto& field, auto own) { Narrow(f, field, own); };
   switch (a.role) {
     case Role::kCityAdmin: break;
     case Role::kUnitAdmin: narrow(f.unit_id, UnitId(a.scope_id)); break;
@@ -103,10 +110,7 @@ store::MemberFilter Access::ScopeMembers(const Actor& a, store::MemberFilter f) 
 }
 
 store::ActivityFilter Access::ScopeActivities(const Actor& a, store::ActivityFilter f) {
-  auto narrow = [&f](auto& field, auto own) {
-    if (field && *field != own) f.none = true;
-    field = own;
-  };
+  auto narrow = [&f](auto& field, auto own) { Narrow(f, field, own); };
   switch (a.role) {
     case Role::kCityAdmin: break;
     case Role::kUnitAdmin: narrow(f.unit_id, UnitId(a.scope_id)); break;

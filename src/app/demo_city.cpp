@@ -7,31 +7,13 @@
 #include <map>
 #include <set>
 
+#include "app/demo_rng.h"
 #include "base/validate.h"
 
 namespace muster::app {
 namespace {
 
-// A small deterministic generator (SplitMix64): the same seed gives the same city on every
-// platform, which std::uniform_*_distribution does not promise.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  int Below(int n) { return static_cast<int>(Next() % static_cast<std::uint64_t>(n)); }
-  double Uniform(double lo, double hi) { return lo + (hi - lo) * (Next() >> 11) * 0x1.0p-53; }
-  bool Chance(double p) { return Uniform(0, 1) < p; }
-  template <typename T>
-  const T& Pick(const std::vector<T>& v) { return v[static_cast<std::size_t>(Below(static_cast<int>(v.size())))]; }
-
- private:
-  std::uint64_t state_;
-};
+using Rng = DemoRng;
 
 const std::vector<std::string> kExtraUnits = {
     "市纪委监委机关", "市委办公厅", "市人大常委会办公厅", "市政府办公厅", "市政协办公厅",

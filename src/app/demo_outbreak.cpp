@@ -8,6 +8,7 @@
 #include <set>
 #include <vector>
 
+#include "app/demo_rng.h"
 #include "app/dispatch_plans.h"
 #include "app/oversight.h"
 #include "app/registry.h"
@@ -19,29 +20,7 @@ namespace {
 using std::chrono::hours;
 using std::chrono::minutes;
 
-// SplitMix64: the same seed gives the same outbreak on every platform.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [lo, hi].
-  int Between(int lo, int hi) { return lo + static_cast<int>(Next() % static_cast<std::uint64_t>(hi - lo + 1)); }
-  bool Chance(int percent) { return Between(1, 100) <= percent; }
-  template <typename T>
-  const T& Pick(const std::vector<T>& v) { return v[Next() % v.size()]; }
-  template <typename T>
-  void Shuffle(std::vector<T>& v) {
-    for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[Next() % i]);
-  }
-
- private:
-  std::uint64_t state_;
-};
+using Rng = DemoRng;
 
 struct Member {
   MemberId id;
@@ -266,12 +245,12 @@ class Outbreak {
       Street& street = city_.streets[street_order_[next_street_++ % street_order_.size()]];
       RequestInput in;
       in.note = street.name + "：" + kNotes[rng_.Next() % std::size(kNotes)];
-      in.urgent = rng_.Chance(15);
+      in.urgent = rng_.Percent(15);
       const int communities = std::min<int>(rng_.Between(2, 4), static_cast<int>(street.communities.size()));
       for (int c = 0; c < communities; ++c) {
         const Community& community = street.communities[street.next_community++ % street.communities.size()];
-        const bool afternoon = rng_.Chance(35);
-        const bool both = rng_.Chance(10);
+        const bool afternoon = rng_.Percent(35);
+        const bool both = rng_.Percent(10);
         for (int w = 0; w < (both ? 2 : 1); ++w) {
           ShiftInput s;
           s.site_id = community.site;
@@ -286,7 +265,7 @@ class Outbreak {
       }
       const Timestamp posted = At(eve, 21, 0) + minutes(i * 60 / std::max(count, 1)) +
                                minutes(rng_.Between(0, 3));
-      const bool dispatch = rng_.Chance(20);
+      const bool dispatch = rng_.Percent(20);
       Schedule(posted, [this, &street, in, dispatch, day]() -> Status {
         return Post(street, in, dispatch, day);
       });
@@ -366,7 +345,7 @@ class Outbreak {
       }
       days.insert(DayNumber(day));
       ++report_.signups;
-      if (rng_.Chance(3)) {  // plans change: he cancels an hour or two later
+      if (rng_.Percent(3)) {  // plans change: he cancels an hour or two later
         const Timestamp later = clock_.Now() + minutes(rng_.Between(60, 120));
         if (later < shift.starts - hours(1)) {
           Schedule(later, [this, m, id = done->id]() -> Status {
@@ -421,9 +400,9 @@ class Outbreak {
     MUSTER_ASSIGN(auto roster, workflow_.Roster(CityActor(), shift.id));
     for (const RosterEntry& e : roster) {
       if (e.status != SignupStatus::kConfirmed) continue;
-      if (rng_.Chance(2)) {
+      if (rng_.Percent(2)) {
         // A no-show; now and then the coordinator knows he came after all and records it.
-        if (rng_.Chance(20)) {
+        if (rng_.Percent(20)) {
           Schedule(shift.ends + minutes(10), [this, shift, m = e.member_id]() -> Status {
             AttendanceInput in{shift.id, m, shift.starts + minutes(15), shift.ends,
                                "手机没电未能扫码，现场登记"};
@@ -437,7 +416,7 @@ class Outbreak {
       const Timestamp at = shift.starts - minutes(rng_.Between(0, 25)) + minutes(rng_.Between(0, 5));
       Schedule(at, [this, shift, m = e.member_id]() -> Status { return CheckIn(shift, m, false); });
     }
-    if (rng_.Chance(4) && !city_.members.empty()) {
+    if (rng_.Percent(4) && !city_.members.empty()) {
       const Member& walk_in = rng_.Pick(city_.members);
       if (!busy_[walk_in.id.value].count(DayNumber(ShanghaiDate(shift.starts)))) {
         busy_[walk_in.id.value].insert(DayNumber(ShanghaiDate(shift.starts)));
@@ -459,7 +438,7 @@ class Outbreak {
     }
     ++report_.checkins;
     if (in->flagged) ++report_.walk_ins;
-    if (rng_.Chance(88)) {  // the others forget, and the sweep closes their turn at the end
+    if (rng_.Percent(88)) {  // the others forget, and the sweep closes their turn at the end
       Schedule(shift.ends + minutes(rng_.Between(-10, 15)), [this, m, id = in->attendance_id]() -> Status {
         auto out = workflow_.CheckOut(Volunteer(m), id);
         if (!out.ok()) {
@@ -513,8 +492,8 @@ class Outbreak {
         for (int k = 0; k < 6 && !city_.units.empty(); ++k) {
           const UnitId unit = rng_.Pick(city_.units);
           InspectionInput in{unit, d, "市委组织部督查组",
-                             rng_.Chance(80) ? "下沉党员到岗及时，台账规范" : "个别支部响应偏慢，已督促整改",
-                             rng_.Chance(80) ? Rating::kGood : Rating::kFair};
+                             rng_.Percent(80) ? "下沉党员到岗及时，台账规范" : "个别支部响应偏慢，已督促整改",
+                             rng_.Percent(80) ? Rating::kGood : Rating::kFair};
           MUSTER_TRY(Done(oversight_.RecordInspection(CityActor(), in)));
           ++report_.inspections;
         }
@@ -542,12 +521,12 @@ class Outbreak {
     if (city_.streets.empty()) return Ok();
     const Street& street = city_.streets[rng_.Next() % city_.streets.size()];
     SupplyInput in;
-    if (rng_.Chance(50)) {
+    if (rng_.Percent(50)) {
       in.recipient_community_id = rng_.Pick(street.communities).id;
     } else {
       in.recipient_street_id = street.id;
     }
-    const bool from_unit = rng_.Chance(50);
+    const bool from_unit = rng_.Percent(50);
     in.donor = from_unit ? city_.unit_names[street.unit->value] : kDonors[rng_.Next() % std::size(kDonors)];
     in.coordinated_by_unit_id = street.unit;
     in.description = kSupplies[rng_.Next() % std::size(kSupplies)];

@@ -86,6 +86,32 @@ void Check(const muster::Status& s, const char* what) {
   }
 }
 
+// Posts one request a day for `days` days from `first` at `site`, each with two four-hour shifts
+// (08-12 and 13-17: eight hours, the default daily cap) with room for everyone; returns their ids.
+std::vector<std::int64_t> PostDays(muster::app::Workflow& workflow, muster::SiteId site,
+                                   muster::Date first, int days) {
+  std::vector<std::int64_t> shifts;
+  for (int d = 0; d < days; ++d) {
+    muster::app::RequestInput in;
+    in.note = "bench";
+    const muster::Timestamp midnight =
+        muster::ShanghaiMidnight(std::chrono::sys_days(first) + std::chrono::days(d));
+    for (int slot = 0; slot < 2; ++slot) {
+      muster::app::ShiftInput s;
+      s.site_id = site;
+      s.task = muster::domain::ShiftTask::kCheckpoint;
+      s.starts_at = midnight + std::chrono::hours(slot == 0 ? 8 : 13);
+      s.ends_at = s.starts_at + std::chrono::hours(4);
+      s.headcount = 10000;
+      in.shifts.push_back(s);
+    }
+    auto request = workflow.PostRequest(Actor::System(), in);
+    if (!request.ok()) Check(request.error(), "request");
+    for (const auto& s : request->shifts) shifts.push_back(s.id.value);
+  }
+  return shifts;
+}
+
 // One street paired with one unit; `members` members; two four-hour shifts a day for `days`
 // days (08-12 and 13-17: eight hours, the default daily cap), each with room for everyone.
 City Build(muster::store::Store& store, muster::app::Registry& registry,
@@ -123,24 +149,8 @@ City Build(muster::store::Store& store, muster::app::Registry& registry,
   }), "members");
   city.members = members;
   const muster::Date first = *muster::ParseDate("2099-01-01", "d");
-  for (int d = 0; d < days; ++d) {
-    muster::app::RequestInput in;
-    in.note = "bench";
-    const muster::Timestamp midnight =
-        muster::ShanghaiMidnight(std::chrono::sys_days(first) + std::chrono::days(d));
-    for (int slot = 0; slot < 2; ++slot) {
-      muster::app::ShiftInput s;
-      s.site_id = made_site->id;
-      s.task = muster::domain::ShiftTask::kCheckpoint;
-      s.starts_at = midnight + std::chrono::hours(slot == 0 ? 8 : 13);
-      s.ends_at = s.starts_at + std::chrono::hours(4);
-      s.headcount = 10000;
-      in.shifts.push_back(s);
-    }
-    auto request = workflow.PostRequest(system, in);
-    if (!request.ok()) Check(request.error(), "request");
-    if (d == 0) city.first_shift = request->shifts.front().id.value;
-  }
+  const std::vector<std::int64_t> shifts = PostDays(workflow, made_site->id, first, days);
+  city.first_shift = shifts.front();
   city.shifts = 2 * days;
   auto user = accounts.AddUser(system, {"admin", kPassword, muster::app::Role::kCityAdmin, {}});
   if (!user.ok()) Check(user.error(), "user");
@@ -159,25 +169,8 @@ double DirectSignupsPerSecond(muster::app::Workflow& workflow, const City& city,
   static int run = 0;  // each run on days of its own
   const muster::Date first =
       *muster::ParseDate(std::to_string(2090 + run++) + "-01-01", "d");
-  std::vector<std::int64_t> shifts;
-  for (int d = 0; d < days; ++d) {
-    muster::app::RequestInput in;
-    in.note = "direct";
-    const muster::Timestamp midnight =
-        muster::ShanghaiMidnight(std::chrono::sys_days(first) + std::chrono::days(d));
-    for (int slot = 0; slot < 2; ++slot) {
-      muster::app::ShiftInput s;
-      s.site_id = muster::SiteId(city.site);
-      s.task = muster::domain::ShiftTask::kCheckpoint;
-      s.starts_at = midnight + std::chrono::hours(slot == 0 ? 8 : 13);
-      s.ends_at = s.starts_at + std::chrono::hours(4);
-      s.headcount = 10000;
-      in.shifts.push_back(s);
-    }
-    auto request = workflow.PostRequest(system, in);
-    if (!request.ok()) Check(request.error(), "request");
-    for (const auto& s : request->shifts) shifts.push_back(s.id.value);
-  }
+  const std::vector<std::int64_t> shifts =
+      PostDays(workflow, muster::SiteId(city.site), first, days);
   const std::int64_t total = static_cast<std::int64_t>(shifts.size()) * city.members;
   std::atomic<std::int64_t> next{0};
   std::atomic<bool> failed{false};

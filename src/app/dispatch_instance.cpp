@@ -56,18 +56,6 @@ struct Occupancy {
   std::map<int, std::int64_t> seconds_on_day;  // confirmed seconds per Asia/Shanghai day
 };
 
-std::vector<std::string> SplitSkills(std::string_view text) {
-  std::vector<std::string> out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t comma = text.find(',', at);
-    if (comma == std::string_view::npos) comma = text.size();
-    if (comma > at) out.emplace_back(text.substr(at, comma - at));
-    at = comma + 1;
-  }
-  return out;
-}
-
 std::vector<dispatch::Window> ParseWindows(const std::string& text) {
   std::vector<dispatch::Window> out;
   std::istringstream in(text);
@@ -123,7 +111,7 @@ Result<std::vector<OpenShift>> LoadShifts(store::Transaction& tx, const workflow
         s.shift.starts_at = r.Int(5);
         s.shift.ends_at = r.Int(6);
         s.shift.headcount = r.Int(7);
-        s.shift.skills = SplitSkills(r.Text(8));
+        s.shift.skills = workflow::SplitSkills(r.Text(8));
         // The workflow's priorities are 0..10, the engine's 1..100.
         s.shift.priority = static_cast<int>(r.Int(9)) + 1;
         s.shift.high_risk = r.Text(10) == "high";

@@ -41,18 +41,6 @@ SignupStatus ParseSignupStatus(std::string_view s) {
   return SignupStatus::kConfirmed;
 }
 
-std::vector<std::string> SplitSkills(std::string_view text) {
-  std::vector<std::string> out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t comma = text.find(',', at);
-    if (comma == std::string_view::npos) comma = text.size();
-    if (comma > at) out.emplace_back(text.substr(at, comma - at));
-    at = comma + 1;
-  }
-  return out;
-}
-
 constexpr const char* kShiftColumns =
     "SELECT sh.id, sh.request_id, sh.site_id, si.name, sh.community_id, c.name, sh.street_id, "
     "st.name, sh.task, sh.starts_at, sh.ends_at, sh.headcount, sh.confirmed, sh.waiting, "
@@ -64,6 +52,18 @@ constexpr const char* kShiftColumns =
     "LEFT JOIN signups su ON su.shift_id = sh.id AND su.member_id = ? AND su.status <> 'cancelled' ";
 
 }  // namespace
+
+std::vector<std::string> SplitSkills(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t comma = text.find(',', at);
+    if (comma == std::string_view::npos) comma = text.size();
+    if (comma > at) out.emplace_back(text.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return out;
+}
 
 ShiftView ReadShiftRow(const store::Row& r) {
   ShiftView s;

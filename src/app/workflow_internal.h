@@ -35,6 +35,8 @@ struct RequestRow {
 // and ready for a WHERE clause; ReadShiftRow reads one of its rows.
 std::string ShiftSelect();
 ShiftView ReadShiftRow(const store::Row& r);
+// The skills of a shift as stored: comma-separated, empty parts skipped.
+std::vector<std::string> SplitSkills(std::string_view text);
 
 Result<std::optional<RequestRow>> LoadRequest(store::Transaction& tx, RequestId id);
 // The shifts of `request`, in start order; `viewer` (a member) fills my_signup.

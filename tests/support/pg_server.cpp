@@ -119,7 +119,7 @@ PgServer::PgServer(bool owned) : bin_dir_(FindBinDir()), port_(FreePort()), owne
   RunAsServerUser(bin_dir_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/log -w -t 60 -o \"-p " +
                   std::to_string(port_) + " -k " + dir_ +
                   " -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-                  "-c full_page_writes=off -c max_connections=200\" start");
+                  "-c full_page_writes=off -c max_connections=200 -c max_pred_locks_per_transaction=1024\" start");
 }
 
 PgServer::~PgServer() {

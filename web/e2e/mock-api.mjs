@@ -141,8 +141,8 @@ function send(res, status, body, headers = {}) {
   res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'Cache-Control': 'no-store', ...headers })
   res.end(text)
 }
-function fail(res, status, code, message, field) {
-  send(res, status, { error: { code, message, ...(field ? { field } : {}) } })
+function fail(res, status, code, message, field, reason) {
+  send(res, status, { error: { code, message, ...(field ? { field } : {}), ...(reason ? { reason } : {}) } })
 }
 function list(items) {
   return { items, next: null }
@@ -189,8 +189,8 @@ export function startMockApi(port = 0) {
     if (path === '/api/v1/session' && method === 'POST') {
       if (body.username === 'hammer') return send(res, 429, { error: { code: 'rate_limited', message: 'too many login attempts' } }, { 'Retry-After': '30' })
       const user = ACCOUNTS[body.username]
-      if (!body.username) return fail(res, 422, 'validation_failed', 'username: required', 'username')
-      if (!user || body.password === 'wrong') return fail(res, 401, 'unauthenticated', 'wrong username or password')
+      if (!body.username) return fail(res, 422, 'validation_failed', 'username: is required', 'username', 'required')
+      if (!user || body.password === 'wrong') return fail(res, 401, 'unauthenticated', 'wrong username or password', 'password', 'login')
       const token = randomBytes(16).toString('hex')
       const csrf = randomBytes(16).toString('hex')
       sessions.set(token, { user, csrf })
@@ -219,7 +219,7 @@ export function startMockApi(port = 0) {
       if (method === 'PUT') {
         if (user.role !== 'city_admin') return fail(res, 403, 'forbidden', 'city administrators only')
         if (!['routine', 'emergency'].includes(body.mode)) return fail(res, 422, 'validation_failed', 'mode: routine or emergency', 'mode')
-        if (!body.reason) return fail(res, 422, 'validation_failed', 'reason: required', 'reason')
+        if (!body.reason) return fail(res, 422, 'validation_failed', 'reason: is required', 'reason', 'required')
         state.mode = { mode: body.mode, since: new Date().toISOString(), reason: body.reason }
         broadcast('mode_changed', state.mode)
       }
@@ -313,7 +313,7 @@ export function startMockApi(port = 0) {
     // Writes.
     const created = (extra) => send(res, 201, { id: ++state.nextId, ...extra })
     if (method === 'POST' && path === '/api/v1/members') {
-      if (!/^1[3-9]\d{9}$/.test(String(body.phone || '').replace(/[\s-]/g, ''))) return fail(res, 422, 'validation_failed', 'phone: not a mainland mobile number', 'phone')
+      if (!/^1[3-9]\d{9}$/.test(String(body.phone || '').replace(/[\s-]/g, ''))) return fail(res, 422, 'validation_failed', 'phone: a mainland mobile number starts with 13 to 19', 'phone', 'mobile_prefix')
       const m = { id: ++state.nextId, ...body, phone: `${String(body.phone).slice(0, 3)}****${String(body.phone).slice(-4)}` }
       state.members.push(m)
       return send(res, 201, m)
@@ -339,7 +339,7 @@ export function startMockApi(port = 0) {
     if (method === 'POST' && path === '/api/v1/users') return created({ username: body.username, role: body.role, scope_id: body.scope_id ?? null })
     if (method === 'POST' && path === '/api/v1/requests') {
       const bad = (body.shifts || []).findIndex((x) => !(x.headcount >= 1 && x.headcount <= 10000))
-      if (bad >= 0) return fail(res, 422, 'validation_failed', `shifts[${bad}].headcount: 1..10000`, `shifts[${bad}].headcount`)
+      if (bad >= 0) return fail(res, 422, 'validation_failed', `shifts[${bad}].headcount: must be between 1 and 10000`, `shifts[${bad}].headcount`, 'range')
       const id = ++state.nextId
       broadcast('request_posted', { id })
       return send(res, 201, { id, ...body, shifts: (body.shifts || []).map((x, i) => ({ id: id * 10 + i, ...x })), routed_to: { unit_id: 1, department_ids: [101] }, escalates_at: new Date(Date.now() + 3600000).toISOString() })

@@ -105,7 +105,7 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   }
 
   it('street coordinator posts a request with two shifts and sees its fill status', async () => {
-    const { page, watch } = await signIn(desktop, city.accounts.street)
+    const { page, watch } = await signIn(desktop, city.accounts.street, [['POST', /^\/api\/v1\/requests$/, 422]])
     assert.equal(new URL(page.url()).pathname, '/area')
     await page.locator('[data-test=new-request]').click()
     await page.waitForURL((url) => url.pathname === '/requests/new')
@@ -119,6 +119,19 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
       await typeTime(page, item(card, '开始时间'), shanghaiWall(shift.starts))
       await typeTime(page, item(card, '结束时间'), shanghaiWall(shift.ends))
     }
+    // Errors stand under their field in Chinese: an end before the start (the form knows), a
+    // shift of more than 24 hours (the server says why, by its reason "too_long").
+    const firstEnd = item(cards.nth(0), '结束时间')
+    await typeTime(page, firstEnd, shanghaiWall(new Date(soon.starts.getTime() - 3600e3)))
+    await page.locator('[data-test=request-submit]').click()
+    assert.equal((await errorOf(firstEnd).innerText()).trim(), '结束时间须晚于开始时间')
+    await typeTime(page, firstEnd, shanghaiWall(new Date(soon.starts.getTime() + 25 * 3600e3)))
+    await page.locator('[data-test=request-submit]').click()
+    await errorOf(firstEnd).filter({ hasText: '24' }).waitFor()
+    assert.equal((await errorOf(firstEnd).innerText()).trim(), '一个班次最长 24 小时')
+    assert.equal(await page.locator('.el-message--error:visible').count(), 0, 'an error shown at its field is not repeated as a notice')
+    await screenshot(page, 'server-request-field-error')
+    await typeTime(page, firstEnd, shanghaiWall(soon.ends))
     await item(cards.nth(0), '需要人数').locator('input').fill('4')
     await item(cards.nth(1), '需要人数').locator('input').fill('2')
     await page.locator('[data-test=request-submit]').click()
@@ -322,14 +335,14 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
     await dialog.locator('[data-test=attendance-submit]').click()
     const inError = item(dialog, '签到时间')
     await errorOf(inError).waitFor()
-    assert.match(await errorOf(inError).innerText(), /future/)
-    assert.equal(await page.locator('.el-message--error:visible', { hasText: 'future' }).count(), 0, 'an error shown at its field is not repeated as a notice')
+    assert.equal((await errorOf(inError).innerText()).trim(), '不能是将来的时间', 'the server\'s reason, in Chinese')
+    assert.equal(await page.locator('.el-message--error:visible', { hasText: '将来' }).count(), 0, 'an error shown at its field is not repeated as a notice')
     await typeTime(page, inError, shanghaiWall(new Date(Date.now() - 60e3)))
     // A correction of recorded attendance needs a reason: said under the reason field.
     await dialog.locator('[data-test=attendance-submit]').click()
     const reason = item(dialog, '说明')
     await errorOf(reason).waitFor()
-    assert.match(await errorOf(reason).innerText(), /reason/)
+    assert.equal((await errorOf(reason).innerText()).trim(), '更正已有的考勤记录须说明原因')
     await reason.locator('textarea').fill('扫码时间有误，按现场登记更正')
     await dialog.locator('[data-test=attendance-submit]').click()
     await dialog.waitFor({ state: 'hidden' })
@@ -397,7 +410,7 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
     await userDialog.locator('[data-test=create-submit]').click()
     const passwordError = errorOf(item(userDialog, '密码'))
     await passwordError.waitFor()
-    assert.match(await passwordError.innerText(), /12/)
+    assert.equal((await passwordError.innerText()).trim(), '密码至少 12 个字符')
     await userDialog.locator('#f-password').fill('community-password-1')
     await userDialog.locator('[data-test=create-submit]').click()
     await page.locator('.created', { hasText: 'community1' }).waitFor()
@@ -423,6 +436,7 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
     await item(page, '用途').locator('input').fill('租车')
     await page.locator('[data-test=funds-submit]').click()
     await errorOf(item(page, '金额')).waitFor()
+    assert.match(await errorOf(item(page, '金额')).innerText(), /^超过单位经费余额 [\d,.]+ 元$/)
     await screenshot(page, 'server-funds-refused')
     watch.assertClean('city administrator')
     await page.close()

@@ -196,7 +196,7 @@ if (process.env.MUSTER_BINARY === undefined) {
       await page.close()
     })
 
-    it('shows the server\'s field error next to the field it names', async () => {
+    it('shows the server\'s field error next to the field it names, in Chinese', async () => {
       const { page, watch } = await freshPage()
       await login(page, target.url, { username: 'unit', password: 'any' })
       await page.goto(`${target.url}/registry/members`)
@@ -207,7 +207,7 @@ if (process.env.MUSTER_BINARY === undefined) {
       await page.locator('[data-test=create-submit]').click()
       const error = page.locator('.el-form-item.is-error .el-form-item__error')
       await error.first().waitFor()
-      assert.match(await error.first().innerText(), /not a mainland mobile number/)
+      assert.equal(await error.first().innerText(), '不是大陆手机号（应以 13 到 19 开头）')
       watch.problems.splice(0, watch.problems.length, ...watch.problems.filter((p) => !/HTTP 422 for POST \/api\/v1\/members/.test(p)))
       await screenshot(page, 'preview-member-field-error')
       watch.assertClean('member form')

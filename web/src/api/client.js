@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   unavailable: 503,
 }
 
+import { fieldErrorText, fieldLabel } from './errorText.js'
+
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /** Returns the contract's code for a status when an answer carries no error body. */
@@ -67,16 +69,23 @@ export function stripFieldPrefix(message, field) {
   return message
 }
 
-/** A failed call: HTTP status (0 when the network failed), contract code, translated message. */
+/**
+ * A failed call: HTTP status (0 when the network failed), contract code, translated message; for an
+ * error naming a field, the field's name (`fieldLabel`) and what is wrong with it (`fieldMessage`),
+ * both in the reader's language where the reason is known (`fieldTranslated`).
+ */
 export class ApiError extends Error {
-  constructor({ status, code, message, field = null, serverMessage = '', retryAfter = null }) {
+  constructor({ status, code, message, field = null, reason = null, serverMessage = '', retryAfter = null, fieldLabel = null, fieldMessage = null, fieldTranslated = false }) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.field = field
+    this.reason = reason
     this.serverMessage = serverMessage
-    this.fieldMessage = stripFieldPrefix(serverMessage, field)
+    this.fieldLabel = fieldLabel || field
+    this.fieldMessage = fieldMessage == null ? stripFieldPrefix(serverMessage, field) : fieldMessage
+    this.fieldTranslated = fieldTranslated
     this.retryAfter = retryAfter
   }
 }
@@ -150,13 +159,26 @@ export function createApiClient(options = {}) {
     const code = typeof detail.code === 'string' && detail.code ? detail.code : codeForStatus(response.status)
     const retryAfter = response.status === 429 ? parseRetryAfter(response.headers.get('retry-after')) : null
     const serverMessage = typeof detail.message === 'string' ? detail.message : ''
+    const field = typeof detail.field === 'string' && detail.field ? detail.field : null
+    const reason = typeof detail.reason === 'string' && detail.reason ? detail.reason : null
+    const lookup = (key, params) => {
+      const text = translate(key, params)
+      return text == null || text === key ? null : text
+    }
+    const shown = field
+      ? fieldErrorText({ code, field, reason, message: stripFieldPrefix(serverMessage, field) }, lookup, getLocale())
+      : { text: null, translated: false }
     return new ApiError({
       status: response.status,
       code,
       message: messageFor(code, response.status, retryAfter, serverMessage),
-      field: typeof detail.field === 'string' && detail.field ? detail.field : null,
+      field,
+      reason,
       serverMessage,
       retryAfter,
+      fieldLabel: field ? fieldLabel(field, lookup) : null,
+      fieldMessage: shown.text,
+      fieldTranslated: shown.translated,
     })
   }
 
@@ -174,7 +196,10 @@ export function createApiClient(options = {}) {
     }
     const wanted = typeof opts.notify === 'function' ? opts.notify(error) : opts.notify !== false
     if (!wanted) return
-    const detail = error.field && error.fieldMessage ? `${error.message} (${error.field}: ${error.fieldMessage})` : error.message
+    const detail =
+      error.field && error.fieldMessage
+        ? tr('errors.withField', { message: error.message, field: error.fieldLabel, detail: error.fieldMessage }, `${error.message} (${error.fieldLabel}: ${error.fieldMessage})`)
+        : error.message
     notify({ type: 'error', message: detail, code: error.code })
   }
 

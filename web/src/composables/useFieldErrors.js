@@ -1,7 +1,4 @@
 import { reactive } from 'vue'
-import { useI18n } from 'vue-i18n'
-
-const CJK = /[\u3400-\u9fff]/
 
 /**
  * The API client's `notify` option for a form that shows field errors itself: no notice when the
@@ -14,12 +11,11 @@ export function notifyUnlessField(fields) {
 }
 
 /**
- * Errors shown next to form fields. `apply(error)` puts an ApiError's message under the field it
- * names (bind `:error="errors.phone"` on <el-form-item>; nested fields read "shifts[2].site_id").
+ * Errors shown next to form fields. `apply(error)` puts an ApiError's translated message under the
+ * field it names (bind `:error="errors.phone"` on <el-form-item>; nested fields read "shifts[2].site_id").
  * Returns whether the error named a field.
  */
 export function useFieldErrors() {
-  const { t, locale } = useI18n()
   const errors = reactive({})
 
   function clear() {
@@ -29,10 +25,8 @@ export function useFieldErrors() {
   function apply(error) {
     clear()
     if (!error || !error.field) return false
-    let text = error.fieldMessage || error.message
-    // Until the server answers in the reader's language, an English reason gets a Chinese lead.
-    if (locale.value === 'zh-CN' && text && !CJK.test(text)) text = t('errors.fieldInvalid', { reason: text })
-    errors[error.field] = text
+    // The client has put the message in the reader's language (api/errorText.js).
+    errors[error.field] = error.fieldMessage || error.message
     return true
   }
 

@@ -1,9 +1,14 @@
 // Every role's main task, end to end, in the browser against the real server (MUSTER_BINARY) on a
 // temporary database: the city is built through the API as the city administrator, then each role
-// logs in through the form and does its work through the interface. The checks run in order (a
-// story: the coordinator posts, the unit answers, the volunteer signs up and checks in, the
-// coordinator records attendance, the city watches). Any console error, uncaught page error or
-// unexpected HTTP failure fails the check. Skipped against the stand-in API (smoke.test.mjs).
+// logs in through the form and does its work through the interface. The checks read as a story
+// (the coordinator posts, the unit answers, the volunteer signs up and checks in, the coordinator
+// records attendance, the city watches), but none needs another to have run: what a check needs
+// from an earlier one (the request, the volunteer's sign-up, his check-in, the community
+// coordinator's account...) it gets from `need.*`, which reuses what an earlier check made or
+// makes it through the API. So one check runs alone:
+//   MUSTER_BINARY=... node --test --test-name-pattern='batch' e2e/roles.test.mjs
+// Any console error, uncaught page error or unexpected HTTP failure fails the check. Skipped
+// against the stand-in API (smoke.test.mjs).
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { ADMIN, EXPECTED, launchBrowser, login, screenshot, settle, startServer, watchPage } from './harness.mjs'
@@ -21,9 +26,10 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   const soon = { starts: new Date(now + 10 * 60e3), ends: new Date(now + 4 * 3600e3) }
   // A second shift later today.
   const later = { starts: new Date(now + 5 * 3600e3), ends: new Date(now + 7 * 3600e3) }
-  let request // the request the coordinator posts through the form
+  let request // the request the coordinator posts through the form (or need.request() through the API)
   let tomorrow // a request of tomorrow, posted through the API: not escalated yet
   let checkinPath
+  const api = {} // JSON clients of the API by account, made when first wanted
 
   before(async () => {
     server = await startServer()
@@ -44,6 +50,74 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
     if (desktop) await desktop.close()
     if (server) await server.close()
   })
+
+  async function apiFor(name) {
+    if (!api[name]) api[name] = await apiAs(server.url, city.accounts[name])
+    return api[name]
+  }
+  const soonShift = (r) => r.shifts.find((s) => s.starts_at === shanghaiInstant(soon.starts))
+  const laterShift = (r) => r.shifts.find((s) => s.starts_at === shanghaiInstant(later.starts))
+  const rosterRow = async (shift, memberId) => (await city.admin.get(`/api/v1/shifts/${shift.id}/roster`)).items.find((r) => r.member_id === memberId)
+
+  // What a check needs from the story before it: each returns what an earlier check left, or
+  // makes it through the API (as the role who would have done it in the interface).
+  const need = {
+    // The request of two shifts (soon: 4 places, later: 2) the street coordinator posts.
+    async request() {
+      if (!request) {
+        const coordinator = await apiFor('street')
+        const shift = ({ starts, ends }, headcount) => ({ site_id: city.site.id, task: 'checkpoint', starts_at: shanghaiInstant(starts), ends_at: shanghaiInstant(ends), headcount, skills: [] })
+        const posted = await coordinator.post('/api/v1/requests', { note: '向阳社区全员核酸，急需卡口与秩序维护（接口）', urgent: false, shifts: [shift(soon, 4), shift(later, 2)] })
+        request = await city.admin.get(`/api/v1/requests/${posted.id}`)
+      }
+      return request
+    },
+    // The link inside the site's check-in QR code ("/checkin?token=...").
+    async checkinPath() {
+      if (!checkinPath) {
+        const code = await (await apiFor('street')).get(`/api/v1/sites/${city.site.id}/checkin-code`)
+        const parsed = new URL(code.url, server.url)
+        checkinPath = `${parsed.pathname}${parsed.search}`
+      }
+      return checkinPath
+    },
+    // The volunteer's confirmed place on the shift starting soon.
+    async volunteerSignedUp() {
+      const shift = soonShift(await need.request())
+      const row = await rosterRow(shift, city.volunteer.id)
+      if (!row) await (await apiFor('volunteer')).post(`/api/v1/shifts/${shift.id}/signups`, { member_id: city.volunteer.id })
+      return shift
+    },
+    // The volunteer checked in (by the site's code) at the shift starting soon.
+    async volunteerCheckedIn() {
+      const shift = await need.volunteerSignedUp()
+      const row = await rosterRow(shift, city.volunteer.id)
+      if (!row || !row.attendance_id) {
+        const token = new URL(await need.checkinPath(), server.url).searchParams.get('token')
+        await (await apiFor('volunteer')).post('/api/v1/checkins', { token })
+      }
+      return shift
+    },
+    // A confirmed shift that day in the street for each of `members` (the dispatch plan gives
+    // them one; else the unit administrator signs them up for the later shift).
+    async confirmedToday(members) {
+      const r = await need.request()
+      for (const m of members) {
+        const rows = await Promise.all(r.shifts.map((s) => rosterRow(s, m.id)))
+        if (!rows.some((row) => row && row.status === 'confirmed')) await (await apiFor('unit')).post(`/api/v1/shifts/${laterShift(r).id}/signups`, { member_id: m.id })
+      }
+    },
+    // The community coordinator's account, which the city administrator creates in his check.
+    async communityAccount() {
+      const account = { username: 'community1', password: 'community-password-1' }
+      try {
+        await city.admin.post('/api/v1/users', { ...account, role: 'community_coordinator', scope_id: city.community.id })
+      } catch (error) {
+        if (!/answered 409/.test(error.message)) throw error
+      }
+      return account
+    },
+  }
 
   async function signIn(browser, account, allow = []) {
     await browser.context.clearCookies()
@@ -192,6 +266,7 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   })
 
   it('unit administrator sees the request routed to his unit and sends a call to one branch', async () => {
+    const request = await need.request()
     const { page, watch } = await signIn(desktop, city.accounts.unit)
     assert.equal(new URL(page.url()).pathname, '/unit')
     const card = page.locator(`[data-test=request-${request.id}]`)
@@ -213,9 +288,9 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   })
 
   it('volunteer on a phone sees the shifts open to him, signs up and sees his schedule', async () => {
+    const shift = soonShift(await need.request())
     const { page, watch } = await signIn(phone, city.accounts.volunteer)
     assert.equal(new URL(page.url()).pathname, '/my/shifts')
-    const shift = request.shifts.find((s) => s.starts_at === shanghaiInstant(soon.starts))
     assert.ok(shift, 'the shift starting soon is on the server')
     const button = page.locator(`[data-test=signup-${shift.id}]`)
     await button.waitFor()
@@ -235,6 +310,7 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   })
 
   it('unit administrator runs a dispatch plan and commits it', async () => {
+    await need.request()
     const { page, watch } = await signIn(desktop, city.accounts.unit)
     await page.goto(`${server.url}/dispatch`)
     await settle(page)
@@ -258,6 +334,7 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   })
 
   it('branch secretary signs a member of his branch up, onto the waiting list when the shift is full', async () => {
+    const request = await need.request()
     const { page, watch } = await signIn(desktop, city.accounts.branch, [['POST', /^\/api\/v1\/shifts\/\d+\/signups$/, 409]])
     assert.equal(new URL(page.url()).pathname, '/branch')
     const fresh = await city.admin.get(`/api/v1/requests/${request.id}`)
@@ -282,6 +359,7 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   })
 
   it('unit administrator forms a batch and gets its printable list', async () => {
+    await need.confirmedToday(city.members.slice(0, 2))
     const { page, watch } = await signIn(desktop, city.accounts.unit)
     await page.goto(`${server.url}/batches`)
     await settle(page)
@@ -306,9 +384,10 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   })
 
   it('volunteer checks in by opening the code\'s link on his phone and checks out', async () => {
-    assert.ok(checkinPath, 'the coordinator showed the code')
+    await need.volunteerSignedUp()
+    const path = await need.checkinPath()
     const { page, watch } = await signIn(phone, city.accounts.volunteer)
-    await page.goto(`${server.url}${checkinPath}`)
+    await page.goto(`${server.url}${path}`)
     await page.locator('[data-test=checkin-done]').waitFor()
     await page.locator('[data-test=open-attendance]').waitFor()
     await screenshot(page, 'server-volunteer-checked-in')
@@ -319,6 +398,8 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   })
 
   it('street coordinator sees the fill status and corrects attendance by hand, with a reason', async () => {
+    const request = await need.request()
+    await need.volunteerCheckedIn()
     const { page, watch } = await signIn(desktop, city.accounts.street, [['POST', /^\/api\/v1\/attendance$/, 422]])
     // The fill shown is the server's: the volunteer and the dispatched members; a request whose
     // shifts are all full is under "filled".
@@ -356,6 +437,7 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   })
 
   it('city administrator: dashboard figures, mode switch, pairings, users, supervision, funds', async () => {
+    await need.volunteerCheckedIn()
     const { page, watch } = await signIn(desktop, ADMIN, [['POST', /^\/api\/v1\/users$/, 422], ['POST', /^\/api\/v1\/funds\/expenses$/, 409]])
     assert.equal(new URL(page.url()).pathname, '/city')
     await page.locator('[data-test=stat-person_times]').waitFor()
@@ -443,7 +525,8 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   })
 
   it('community coordinator sees his community\'s requests and their fill', async () => {
-    const { page, watch } = await signIn(desktop, { username: 'community1', password: 'community-password-1' })
+    const request = await need.request()
+    const { page, watch } = await signIn(desktop, await need.communityAccount())
     assert.equal(new URL(page.url()).pathname, '/area')
     const { card, fresh } = await requestCard(page, request.id)
     for (const shift of fresh.shifts) assert.equal((await card.locator(`[data-test=fill-${shift.id}]:visible`).innerText()).trim(), `${shift.confirmed}/${shift.headcount}`)

@@ -98,6 +98,8 @@ export function buildFixtures() {
     { id: 2, request_id: 1, site_id: 2, site_name: '新兴广场卡口', community_name: '新兴社区', task: 'checkpoint', starts_at: at(0, 18), ends_at: at(0, 22), headcount: 8, confirmed: 5, waiting: 0, risk: 'normal', skills: [] },
     { id: 3, request_id: 2, site_id: 3, site_name: '凤凰社区服务点', community_name: '凤凰社区', task: 'data_screening', starts_at: at(1, 9), ends_at: at(1, 17), headcount: 6, confirmed: 2, waiting: 0, risk: 'normal', skills: ['信息录入'] },
     { id: 4, request_id: 2, site_id: 3, site_name: '凤凰社区服务点', community_name: '凤凰社区', task: 'order_keeping', starts_at: at(2, 8), ends_at: at(2, 12), headcount: 4, confirmed: 0, waiting: 0, risk: 'normal', skills: [] },
+    // A night shift: it ends after midnight, on the next day.
+    { id: 5, request_id: 2, site_id: 3, site_name: '凤凰社区服务点', community_name: '凤凰社区', task: 'checkpoint', starts_at: at(2, 22), ends_at: at(3, 2), headcount: 2, confirmed: 0, waiting: 0, risk: 'normal', skills: [] },
   ]
   const requests = [
     { id: 1, street_id: 1, community_id: 11, note: '黄贝岭、新兴社区核酸采样人手不足', urgent: true, status: 'open', escalated: false, created_at: at(-1, 22), escalates_at: at(-1, 22, 30), routed_to: { unit_id: 1, department_ids: [101, 102] } },
@@ -134,7 +136,10 @@ const ACCOUNTS = {
   street: { id: 4, username: 'street', role: 'street_coordinator', scope_id: 1 },
   community: { id: 5, username: 'community', role: 'community_coordinator', scope_id: 11 },
   volunteer: { id: 6, username: 'volunteer', role: 'volunteer', scope_id: 101 },
+  // The same volunteer in a demo city: GET /me says so, as the server does for `muster demo`.
+  demo: { id: 7, username: 'demo', role: 'volunteer', scope_id: 101 },
 }
+const DEMO = { label: 'synthetic', from: '2022-01-01', to: '2022-01-16' }
 
 function send(res, status, body, headers = {}) {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
@@ -207,7 +212,7 @@ export function startMockApi(port = 0) {
       return send(res, 200, {}, { 'Set-Cookie': 'muster_session=; Max-Age=0; Path=/' })
     }
     // Like the server today, /me does not repeat the CSRF token.
-    if (path === '/api/v1/me') return send(res, 200, user)
+    if (path === '/api/v1/me') return send(res, 200, user.username === 'demo' ? { ...user, demo: DEMO } : user)
     if (path === '/api/v1/events') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' })
       res.write(': connected\n\n')

@@ -246,5 +246,26 @@ if (process.env.MUSTER_BINARY === undefined) {
         await phone.close()
       }
     })
+
+    it('shows a volunteer on a phone the demo strip and the date of a shift\'s end after midnight', async () => {
+      const phone = await launchBrowser({ viewport: { width: 390, height: 844 }, isMobile: true, deviceScaleFactor: 2 })
+      try {
+        const page = await phone.context.newPage()
+        const watch = watchPage(page, { allow: EXPECTED })
+        await login(page, target.url, { username: 'demo', password: 'any' })
+        const strip = page.locator('[data-test=demo-strip]')
+        await strip.waitFor()
+        assert.match(await strip.innerText(), /演示城市.*2022-01-01.*2022-01-16/)
+        // The night shift runs 22:00 to 02:00 the next day: its end shows that day's date.
+        const night = page.locator('[data-test=shift-5] .time')
+        await night.waitFor()
+        assert.match((await night.innerText()).trim(), /^22:00 – \d{1,2}月\d{1,2}日 02:00$/)
+        assert.match((await page.locator('[data-test=shift-4] .time').innerText()).trim(), /^08:00 – 12:00$/)
+        await screenshot(page, 'preview-volunteer-demo')
+        watch.assertClean('demo strip on a phone')
+      } finally {
+        await phone.close()
+      }
+    })
   })
 }

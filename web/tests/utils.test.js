@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, formatDateTime, shanghaiDate, shanghaiInstant, formatCountdown } from '../src/utils/time.js'
+import { addDays, formatDateTime, formatEnd, shanghaiDate, shanghaiInstant, formatCountdown } from '../src/utils/time.js'
 import { formatFen, maskPhone, yuanToFen } from '../src/utils/format.js'
 import { groupPairings, nameRows, rowsFromAnswer } from '../src/utils/pairings.js'
 import { fillDays, topByPersonTimes, rowName } from '../src/utils/stats.js'
@@ -24,6 +24,14 @@ describe('time in Asia/Shanghai', () => {
   it('writes wall-clock times with the +08:00 offset', () => {
     expect(shanghaiInstant('2022-01-12T08:00')).toBe('2022-01-12T08:00:00+08:00')
     expect(shanghaiInstant('2022-01-12T08:00:30')).toBe('2022-01-12T08:00:30+08:00')
+  })
+  it('gives a shift\'s end its date only when it falls on another day in Shanghai', () => {
+    expect(formatEnd('2022-01-12T08:00:00+08:00', '2022-01-12T12:00:00+08:00', 'zh-CN')).toBe('12:00')
+    // 20:00 to 02:00 crosses midnight in Shanghai (12:00 to 18:00 UTC does not cross it in UTC).
+    expect(formatEnd('2022-01-12T20:00:00+08:00', '2022-01-13T02:00:00+08:00', 'zh-CN')).toBe('1月13日 02:00')
+    expect(formatEnd('2022-01-12T12:00:00Z', '2022-01-12T18:00:00Z', 'en')).toMatch(/^Jan 13, 02:00$/)
+    expect(formatEnd('2022-01-12T15:00:00+08:00', '2022-01-12T23:59:00+08:00', 'en')).toBe('23:59')
+    expect(formatEnd('2022-01-12T08:00:00+08:00', '', 'zh-CN')).toBe('')
   })
   it('formats countdowns', () => {
     expect(formatCountdown(65)).toBe('1:05')

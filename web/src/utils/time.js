@@ -30,6 +30,18 @@ export function formatTime(value, locale = 'zh-CN') {
   return formatter(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d)
 }
 
+/**
+ * The end of a time range after its start is shown: its time of day ("12:00"), or with its date
+ * ("1月13日 02:00", "Jan 13, 02:00") when it falls on another day in Shanghai than `start`.
+ */
+export function formatEnd(start, end, locale = 'zh-CN') {
+  const s = toDate(start)
+  const e = toDate(end)
+  if (!e) return ''
+  if (!s || shanghaiDate(s) === shanghaiDate(e)) return formatTime(e, locale)
+  return formatter(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(e)
+}
+
 /** A calendar date in the reader's locale; accepts instants and "YYYY-MM-DD" dates. */
 export function formatDate(value, locale = 'zh-CN') {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) value = `${value}T12:00:00${OFFSET}`

@@ -8,25 +8,28 @@ export const PASSWORD = 'e2e-Role-password-1'
 
 /** A JSON client of the API with a bearer token (no cookie, so no CSRF token is needed). */
 export async function apiAs(baseUrl, { username, password }) {
-  const call = async (method, path, body, token) => {
+  const call = async (method, path, body, token, headers = {}, raw = false) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
         ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...headers,
       },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     })
     const text = await response.text()
-    const data = text ? JSON.parse(text) : null
     if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`)
-    return data
+    if (raw) return text
+    return text ? JSON.parse(text) : null
   }
   const session = await call('POST', '/api/v1/session', { username, password })
   return {
     get: (path) => call('GET', path, undefined, session.token),
     post: (path, body) => call('POST', path, body, session.token),
     put: (path, body) => call('PUT', path, body, session.token),
+    /** The answer's text (an export), asked for with `headers`. */
+    text: (path, headers = {}) => call('GET', path, undefined, session.token, headers, true),
   }
 }
 

@@ -402,7 +402,10 @@ export function startMockApi(port = 0) {
       return created({})
     }
     if (method === 'PUT' && /^\/api\/v1\/(streets|communities)\/\d+\/pairing$/.test(path)) return send(res, 200, {})
-    if (method === 'PUT' && /^\/api\/v1\/members\/\d+\/availability$/.test(path)) return send(res, 200, {})
+    if (/^\/api\/v1\/members\/\d+\/availability$/.test(path)) {
+      if (method === 'PUT') state.availability = { windows: body.windows || [], max_hours_per_day: body.max_hours_per_day || 8, high_risk_ok: Boolean(body.high_risk_ok) }
+      return send(res, 200, state.availability || { windows: [], max_hours_per_day: 8, high_risk_ok: false })
+    }
     return fail(res, 404, 'not_found', 'not found')
   })
 

@@ -11,7 +11,8 @@
 // against the stand-in API (smoke.test.mjs).
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { ADMIN, EXPECTED, launchBrowser, login, screenshot, settle, startServer, watchPage } from './harness.mjs'
+import { readFile } from 'node:fs/promises'
+import { ADMIN, EXPECTED, chooseLanguage, launchBrowser, login, screenshot, settle, startServer, watchPage } from './harness.mjs'
 import { apiAs, buildCity, shanghaiInstant, shanghaiWall } from './city.mjs'
 
 const real = Boolean(process.env.MUSTER_BINARY)
@@ -534,6 +535,102 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
     assert.equal(await page.locator('[data-test=stats-unavailable]').count(), 0)
     assert.match(await page.locator('[data-test=stat-person_times] .stat-value').innerText(), /^\s*\d+\s*$/)
     watch.assertClean('community coordinator')
+    await page.close()
+  })
+
+  it('volunteer in English signs up, cancels, and declares when he is free', async () => {
+    // A shift of his own, the day after tomorrow, so no other check fills or plans it.
+    const coordinator = await apiFor('street')
+    const day = new Date(now + 2 * 86400e3)
+    const posted = await coordinator.post('/api/v1/requests', {
+      note: '后天卡口值守',
+      urgent: false,
+      shifts: [{ site_id: city.site.id, task: 'checkpoint', starts_at: shanghaiInstant(day), ends_at: shanghaiInstant(new Date(day.getTime() + 2 * 3600e3)), headcount: 2, skills: [] }],
+    })
+    const shift = posted.shifts[0]
+    const { page, watch } = await signIn(phone, city.accounts.volunteer)
+    await chooseLanguage(page, 'en')
+    await page.locator('[data-test=view-open]', { hasText: 'Open' }).waitFor()
+    await page.locator(`[data-test=signup-${shift.id}]`, { hasText: 'Sign up' }).click()
+    await page.locator('[data-test=view-mine].active').waitFor()
+    const mine = page.locator(`[data-test=shift-${shift.id}]`)
+    assert.match(await mine.innerText(), /Signed up/)
+    await mine.locator(`[data-test=cancel-${shift.id}]`).click()
+    const box = page.locator('.el-message-box')
+    assert.match(await box.innerText(), /first person waiting takes the place/)
+    await box.locator('.el-button--primary').click()
+    await mine.waitFor({ state: 'detached' })
+    const row = await rosterRow(shift, city.volunteer.id)
+    assert.ok(!row || row.status === 'cancelled', `the sign-up is cancelled on the server (${row && row.status})`)
+    await page.locator('[data-test=view-open]').click()
+    await page.locator(`[data-test=signup-${shift.id}]`).waitFor()
+
+    // Availability: one period and a daily cap, saved, then shown again when the page reopens.
+    await page.locator('[data-test=tab-my-availability]').click()
+    await page.waitForURL((url) => url.pathname !== '/my/shifts')
+    const form = page.locator('[data-test=availability-form]')
+    await form.getByText('When you are free').waitFor()
+    const start = shanghaiWall(new Date(now + 3 * 86400e3)).slice(0, 10)
+    const inputs = form.locator('input[type=datetime-local]')
+    await inputs.nth(0).fill(`${start}T08:00`)
+    await inputs.nth(1).fill(`${start}T18:00`)
+    await form.locator('.el-input-number input').fill('6')
+    await form.locator('.el-input-number input').blur()
+    await page.locator('[data-test=availability-save]').click()
+    await page.locator('.el-message--success', { hasText: 'Saved' }).first().waitFor()
+    const declared = await city.admin.get(`/api/v1/members/${city.volunteer.id}/availability`)
+    assert.deepEqual(declared.windows, [[`${start}T08:00:00+08:00`, `${start}T18:00:00+08:00`]])
+    assert.equal(declared.max_hours_per_day, 6)
+    await page.reload()
+    await form.locator('input[type=datetime-local]').first().waitFor()
+    await page.waitForFunction((v) => document.querySelector('[data-test=availability-form] input[type=datetime-local]').value === v, `${start}T08:00`)
+    assert.equal(await form.locator('.el-input-number input').inputValue(), '6')
+    await screenshot(page, 'server-volunteer-availability-en')
+    watch.assertClean('volunteer in English')
+    await page.close()
+  })
+
+  it('city administrator downloads the attendance export and records donated supplies', async () => {
+    await need.volunteerCheckedIn()
+    const { page, watch } = await signIn(desktop, ADMIN, [['POST', /^\/api\/v1\/supplies$/, 422]])
+    await page.locator('[data-test=stat-person_times]').waitFor()
+    // The CSV the link downloads is the server's export of the dashboard's period.
+    const link = page.locator('[data-test=export-csv]')
+    const href = await link.getAttribute('href')
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()])
+    assert.match(download.suggestedFilename(), /\.csv$/)
+    const text = await readFile(await download.path(), 'utf8')
+    // It begins with a byte-order mark (so spreadsheet programs read it as UTF-8), which the
+    // API client's text drops.
+    assert.equal(text.charCodeAt(0), 0xfeff)
+    assert.equal(text.slice(1), await city.admin.text(href, { 'Accept-Language': 'zh-CN' }), 'the file is the server\'s export')
+    assert.match(text.split(/\r?\n/)[0], /姓名/)
+    const period = new URL(href, server.url).searchParams
+    const summary = await city.admin.get(`/api/v1/stats/summary?from=${period.get('from')}&to=${period.get('to')}`)
+    if (summary.person_times > 0) assert.match(text, new RegExp(city.volunteer.name))
+
+    // Supplies: without a recipient the server's refusal stands under the receiving street.
+    await page.goto(`${server.url}/funds`)
+    await settle(page)
+    await page.locator('.el-tabs__item', { hasText: '物资' }).click()
+    await item(page, '捐赠').locator('input').fill('爱心企业')
+    await item(page, '内容').locator('input').fill('N95 口罩')
+    await item(page, '数量').locator('input').fill('500')
+    await item(page, '价值').locator('input').fill('2500')
+    await page.locator('[data-test=funds-submit]').click()
+    const street = item(page, '受赠街道')
+    await errorOf(street).waitFor()
+    assert.equal((await errorOf(street).innerText()).trim(), '请选择受赠的街道或社区')
+    await choose(page, street, city.street.name)
+    await page.locator('[data-test=funds-submit]').click()
+    await page.locator('.recorded', { hasText: 'N95 口罩' }).waitFor()
+    const supplies = await city.admin.get('/api/v1/supplies')
+    const saved = supplies.items.find((x) => x.description === 'N95 口罩')
+    assert.ok(saved, 'the supplies are on the server')
+    assert.equal(saved.value_fen, 250000)
+    assert.equal(saved.quantity, 500)
+    await screenshot(page, 'server-funds-supplies')
+    watch.assertClean('export and supplies')
     await page.close()
   })
 })

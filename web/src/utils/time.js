@@ -69,6 +69,14 @@ export function addDays(date, days) {
   return t.toISOString().slice(0, 10)
 }
 
+/** "YYYY-MM-DDTHH:mm" in Shanghai of an instant (what datetime-local inputs hold); '' for no value. */
+export function wallClock(value) {
+  const d = toDate(value)
+  if (!d) return ''
+  const p = Object.fromEntries(formatter('en-US', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d).map((x) => [x.type, x.value]))
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`
+}
+
 /** Turns a wall-clock "YYYY-MM-DDTHH:mm[:ss]" in Shanghai into RFC 3339 with +08:00. */
 export function shanghaiInstant(wallClock) {
   if (!wallClock) return ''

@@ -15,6 +15,8 @@
 //   --days=N                        general instances over N days (default 1)
 //   --baseline-seconds=T            GLPK's time limit per stage (default 60)
 //   dispatch_bench --write V:S FILE [--general] [--days=N]  writes one generated instance
+//   dispatch_bench --write-random SEED V:S DAYS FILE  writes the tests' random general instance
+//                                   (tests/dispatch/random_instance.h, headcounts up to 4)
 //   dispatch_bench --child lp FILE C   LP bounds of FILE: coverage, cost at coverage >= C
 //   DISPATCH_BENCH_PROGRESS=1       the engine's progress lines on standard error
 #include <sys/resource.h>
@@ -34,6 +36,7 @@
 #include "dispatch/engine.h"
 #include "dispatch/general_baseline.h"
 #include "dispatch/oracle.h"
+#include "dispatch/random_instance.h"
 
 namespace {
 
@@ -235,6 +238,17 @@ void PrintHeader(const Options& o) {
 int main(int argc, char** argv) {
   if (argc == 5 && std::string(argv[1]) == "--child") {
     return SolveChild(argv[2], argv[3], std::atoi(argv[4]));
+  }
+  if (argc == 6 && std::string(argv[1]) == "--write-random") {
+    // The shape of the slow tests' medium general instances (tests/dispatch/slow_test.cpp).
+    muster::dispatch::testing::RandomSpec spec;
+    spec.aligned = false;
+    spec.max_headcount = 4;
+    spec.days = std::atoi(argv[4]);
+    if (std::sscanf(argv[3], "%d:%d", &spec.volunteers, &spec.shifts) != 2) return 2;
+    std::ofstream(argv[5], std::ios::binary)
+        << muster::dispatch::testing::RandomInstanceJson(std::strtoull(argv[2], nullptr, 10), spec);
+    return 0;
   }
   Options o = ParseOptions(argc, argv);
   if (argc >= 4 && std::string(argv[1]) == "--write") {

@@ -7,18 +7,16 @@
 #include "dispatch/candidate_pool.h"
 #include "dispatch/cost_bound.h"
 #include "dispatch/coverage_bound.h"
-#include "dispatch/exact_solver.h"
 #include "dispatch/lp_rounding.h"
 #include "dispatch/schedule_dp.h"
+#include "dispatch/schedule_program.h"
 #include "dispatch/slice_search.h"
 
 namespace muster::dispatch {
 namespace {
 
-// Up to this many usable pairs the integer program is tried first: GLPK closes such programs in
-// well under a second, which makes small plans exactly optimal.
-constexpr std::int64_t kExactPairs = 2500;
-// Pairs are counted only where volunteers x shifts stays below this.
+// Up to this many volunteers x shifts the schedule program is tried first (usable pairs are
+// counted one by one).
 constexpr std::int64_t kCountLimit = 4'000'000;
 // Each shift first offers its 3 x headcount + 6 cheapest usable volunteers to the search.
 constexpr std::int64_t kNearestPerPlace = 3;
@@ -27,14 +25,6 @@ constexpr int kMaxSweeps = 12;
 constexpr int kImproveRounds = 4;
 constexpr int kFinalSweeps = 3;
 constexpr std::int64_t kFullFinalSize = 20'000'000;  // volunteers x shifts
-
-std::int64_t CountUsablePairs(const Model& model, const CandidatePool& pool) {
-  std::int64_t pairs = 0;
-  for (int s = 0; s < model.shift_count() && pairs <= kExactPairs; ++s) {
-    for (int v = 0; v < model.volunteer_count(); ++v) pairs += pool.Usable(v, s);
-  }
-  return pairs;
-}
 
 // Alternates slice sweeps and chains into short shifts until neither improves, then (when
 // `exchange`) day exchanges too; returns the sweeps made.
@@ -114,20 +104,20 @@ std::pair<std::int64_t, std::int64_t> Totals(const Model& model, const Solution&
   return {coverage, cost};
 }
 
-// Returns the better plan of the integer program's `exact` and the search's `bounded`, with the
-// tighter bounds. The search's cost bound holds for every plan covering at least its own plan,
-// hence at least the better plan; the integer program's only for plans of its coverage bound.
-Solution Better(const Model& model, Solution exact, Solution bounded) {
-  auto [coverage_a, cost_a] = Totals(model, exact);
-  auto [coverage_b, cost_b] = Totals(model, bounded);
+// Returns the better plan of the schedule program's `a` and the search's `b`, with the tighter
+// bounds. Each cost bound holds for every plan covering at least as much as its own plan, hence
+// at least as much as the better plan.
+Solution Better(const Model& model, Solution a, Solution b) {
+  auto [coverage_a, cost_a] = Totals(model, a);
+  auto [coverage_b, cost_b] = Totals(model, b);
   bool b_wins = coverage_b > coverage_a || (coverage_b == coverage_a && cost_b < cost_a);
-  Bound bound = *bounded.bound;
-  Solution best = b_wins ? std::move(bounded) : std::move(exact);
-  auto [coverage, cost] = Totals(model, best);
-  if (std::optional<Bound> lp = b_wins ? std::nullopt : best.bound) {
-    bound.coverage = std::min(bound.coverage, lp->coverage);
-    if (lp->coverage == coverage) bound.cost = std::max(bound.cost, lp->cost);
+  Bound bound = *b.bound;
+  if (a.bound) {
+    bound.coverage = std::min(bound.coverage, a.bound->coverage);
+    bound.cost = std::max(bound.cost, a.bound->cost);
   }
+  Solution best = b_wins ? std::move(b) : std::move(a);
+  auto [coverage, cost] = Totals(model, best);
   best.bound = bound;
   bool within = double(coverage) >= (1 - kTargetGap) * double(bound.coverage) &&
                 double(cost) <= (1 + kTargetGap) * double(bound.cost);
@@ -138,12 +128,11 @@ Solution Better(const Model& model, Solution exact, Solution bounded) {
 }  // namespace
 
 Solution SolveGeneral(const Model& model, const VolunteerGrid& homes, const ProgressFn& progress) {
-  CandidatePool counter(model, homes);
-  if (std::int64_t{model.volunteer_count()} * model.shift_count() <= kCountLimit &&
-      CountUsablePairs(model, counter) <= kExactPairs) {
-    Solution exact = SolveIntegerProgram(model, homes, progress);
-    if (exact.method == "exact_small") return exact;
-    return Better(model, std::move(exact), SolveBounded(model, homes, progress));
+  if (std::int64_t{model.volunteer_count()} * model.shift_count() <= kCountLimit) {
+    if (std::optional<Solution> exact = SolveSchedules(model, ScheduleBudget{}, progress)) {
+      if (exact->method == "exact_small") return *std::move(exact);
+      return Better(model, *std::move(exact), SolveBounded(model, homes, progress));
+    }
   }
   return SolveBounded(model, homes, progress);
 }

@@ -6,6 +6,7 @@
 #include "dispatch/general_solver.h"
 #include "dispatch/oracle.h"
 #include "dispatch/random_instance.h"
+#include "dispatch/schedule_program.h"
 #include "dispatch/spatial.h"
 
 namespace muster::dispatch {
@@ -20,11 +21,8 @@ Instance Parse(const std::string& json) {
   return std::move(r).value();
 }
 
-// Runs the bounded path alone and returns it as a plan (ids, totals, explanations).
-Plan SolveBoundedPlan(const Instance& in) {
-  Model model(in);
-  VolunteerGrid homes(in);
-  Solution solution = SolveBounded(model, homes, nullptr);
+// Returns `solution` as a plan (ids, totals, explanations).
+Plan ToPlan(const Instance& in, const Model& model, const Solution& solution) {
   Plan plan;
   plan.method = solution.method;
   plan.bound = solution.bound;
@@ -42,6 +40,13 @@ Plan SolveBoundedPlan(const Instance& in) {
     }
   }
   return plan;
+}
+
+// Runs the bounded path alone and returns it as a plan.
+Plan SolveBoundedPlan(const Instance& in) {
+  Model model(in);
+  VolunteerGrid homes(in);
+  return ToPlan(in, model, SolveBounded(model, homes, nullptr));
 }
 
 // The bound must hold for the optimum: no more coverage, and (the optimum covering at least as
@@ -107,7 +112,9 @@ TEST(GeneralBounded, BoundHoldsAgainstTheIntegerProgram) {
   EXPECT_GE(exact, 25);
 }
 
-TEST(GeneralBounded, MediumPlansAreFeasibleWithinTheirBound) {
+TEST(GeneralBounded, MediumPlansAreProvenOptimalAndWithinTheSearchsBound) {
+  // Three hundred volunteers over two days: the schedule program proves its plan optimal, and
+  // the search's Lagrangian bound must hold against that optimum.
   for (std::uint64_t seed = 5000; seed < 5004; ++seed) {
     RandomSpec spec = General(300, 80);
     spec.max_headcount = 5;
@@ -116,16 +123,46 @@ TEST(GeneralBounded, MediumPlansAreFeasibleWithinTheirBound) {
     Plan plan = Solve(in);
     SCOPED_TRACE("seed " + std::to_string(seed));
     EXPECT_EQ(oracle::CheckPlan(in, plan), "");
-    ASSERT_TRUE(plan.bound.has_value());
-    EXPECT_LE(plan.coverage, plan.bound->coverage);
-    EXPECT_GE(plan.cost, plan.bound->cost);
-    if (plan.method == "bounded") {
-      EXPECT_GE(double(plan.coverage), (1 - kTargetGap) * double(plan.bound->coverage));
-      EXPECT_LE(double(plan.cost), (1 + kTargetGap) * double(plan.bound->cost));
+    EXPECT_EQ(plan.method, "exact_small");
+    EXPECT_TRUE(plan.ProvenOptimal());
+    Plan bounded = SolveBoundedPlan(in);
+    EXPECT_EQ(oracle::CheckPlan(in, bounded), "");
+    ExpectBoundHolds(bounded, plan.coverage, plan.cost);
+  }
+}
+
+TEST(GeneralBounded, ScheduleProgramOnASmallBudgetReportsBoundsThatHold) {
+  // Cut short, the schedule program must still return a feasible plan with bounds that hold
+  // against the optimum it proves with its full budget.
+  int unproven = 0;
+  for (std::uint64_t seed = 5100; seed < 5110; ++seed) {
+    RandomSpec spec = General(120, 40);
+    spec.max_headcount = 4;
+    Instance in = Parse(RandomInstanceJson(seed, spec));
+    Plan best = Solve(in);
+    ASSERT_EQ(best.method, "exact_small");
+    Model model(in);
+    ScheduleBudget budget;
+    budget.mip_nodes = 0;
+    budget.complete = false;  // proofs come from the LP bounds alone
+    std::optional<Solution> cut = SolveSchedules(model, budget, nullptr);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    ASSERT_TRUE(cut.has_value());
+    EXPECT_EQ(oracle::CheckPlan(in, ToPlan(in, model, *cut)), "");
+    unproven += cut->method != "exact_small";
+    Bound totals = Evaluate(in, cut->pairs);
+    EXPECT_LE(totals.coverage, best.coverage);
+    if (cut->method == "exact_small") {
+      EXPECT_EQ(totals.coverage, best.coverage);
+      EXPECT_EQ(totals.cost, best.cost);
     } else {
-      EXPECT_EQ(plan.method, "heuristic_bounded");
+      ASSERT_TRUE(cut->bound.has_value());
+      EXPECT_GE(cut->bound->coverage, best.coverage);
+      // The optimum covers at least as much as the cut plan, so the cost bound holds for it.
+      EXPECT_LE(cut->bound->cost, best.cost);
     }
   }
+  EXPECT_GE(unproven, 1);  // the cut is felt, so the bounds above were exercised
 }
 
 TEST(GeneralBounded, SamePlanEveryRun) {

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "dispatch/model.h"
+#include "dispatch/solution.h"
+
+namespace muster::dispatch {
+
+// What SolveSchedules may spend. Every limit is a count, not a time, so that runs repeat.
+struct ScheduleBudget {
+  std::int64_t max_pairs = 80'000;          // usable pairs; beyond, nothing is tried
+  std::int64_t max_columns = 400'000;       // schedules held by the program
+  std::int64_t search_nodes = 200'000'000;  // steps of the schedule searches, all rounds
+  int mip_nodes = 3000;                     // branch-and-bound nodes per integer program
+  bool complete = true;  // whether a stage may add the schedules that could beat its plan
+};
+
+// Solves a general instance as a set-packing integer program over schedules on GLPK
+// (docs/dispatch.md, "Schedules"): a column is a set of shifts one volunteer can work on one
+// day (no overlap, within the cap), or on several days when its shifts cross midnight; rows are
+// the shifts' headcounts and one choice per volunteer and day. Coverage first, then cost at the
+// optimal coverage. Each stage generates columns by exact pricing until none has a negative
+// reduced cost (the LP bound then holds for every schedule), solves the integer program on the
+// columns found, and, when that does not meet the bound, adds every schedule whose reduced cost
+// could still lead to a better plan and solves again. Returns method "exact_small" when both
+// stages are proven, else "heuristic_bounded" with the bounds proven so far (the cost bound
+// holds for every plan covering at least as much as the returned plan); nothing when the
+// instance exceeds `budget` before a plan is found. Deterministic.
+std::optional<Solution> SolveSchedules(const Model& model, const ScheduleBudget& budget,
+                                       const ProgressFn& progress);
+
+}  // namespace muster::dispatch

@@ -183,7 +183,9 @@ bool ScheduleProgram::SolveLp() {
   glp_smcp parm;
   glp_init_smcp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
-  if (glp_simplex(lp_, &parm) == 0 && glp_get_status(lp_) == GLP_OPT) return true;
+  int rc = glp_simplex(lp_, &parm);
+  if (rc == 0 && glp_get_status(lp_) == GLP_OPT) return true;
+  if (rc == 0 && glp_get_status(lp_) == GLP_NOFEAS) return false;  // a proven answer
   // A warm basis that went bad is retried once from scratch.
   glp_adv_basis(lp_, 0);
   return glp_simplex(lp_, &parm) == 0 && glp_get_status(lp_) == GLP_OPT;
@@ -347,8 +349,10 @@ std::optional<std::vector<int>> ScheduleProgram::Dive() {
     return true;
   };
   std::vector<int> step;  // columns fixed by the last step
-  for (;;) {
+  int solves = 0, infeasible = 0;
+  for (;; ++solves) {
     if (!SolveLp()) {
+      ++infeasible;
       // Fixing several at once can leave no room (for the coverage row): fix the first alone.
       if (step.size() < 2) break;
       for (std::size_t k = 1; k < step.size(); ++k) unfix(step[k]);
@@ -371,14 +375,21 @@ std::optional<std::vector<int>> ScheduleProgram::Dive() {
     }
     std::sort(open.begin(), open.end());
     step.clear();
+    // Under the coverage row of the cost stage, fixing several fractional columns at once
+    // nearly always leaves too little coverage: there only whole ones are fixed together.
+    double above = min_coverage_ ? 1 - kTolerance : 0.5;
     for (auto [x, j] : open) {
-      if (-x <= 0.5) break;
+      if (-x < above) break;
       if (fits(j)) fix(j), step.push_back(j);
     }
     if (step.empty()) fix(open.front().second), step.push_back(open.front().second);
   }
   for (int j : fixed) glp_set_col_bnds(lp_, j, GLP_DB, 0, 1);
   SolveLp();
+  Say("dive: " + std::to_string(solves) + " LP solves (" + std::to_string(infeasible) +
+      " infeasible), " +
+      (plan ? "objective " + std::to_string(std::llround(Objective(*plan)))
+            : std::string("no plan")));
   return plan;
 }
 
@@ -412,7 +423,6 @@ std::optional<StageResult> ScheduleProgram::RunStage(const std::vector<int>& inc
   StageResult result{incumbent};
   if (!Generate(&result.lower)) return std::nullopt;
   if (auto dived = Dive()) {
-    Say("dive: objective " + std::to_string(std::llround(Objective(*dived))));
     if (Objective(*dived) < Objective(result.chosen)) result.chosen = *dived;
   }
   // Coverage is degenerate (many schedules of equal coverage), so few columns are ruled out by

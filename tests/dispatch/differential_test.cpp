@@ -147,6 +147,44 @@ TEST(Differential, GeneralSmallMatchesTheCompactIntegerProgram) {
   EXPECT_GE(compared, 30);
 }
 
+TEST(Differential, GeneralAcrossMidnightMatchesTheCompactIntegerProgram) {
+  // Shifts crossing midnight join two days in one schedule (one cap per day, no overlap across
+  // them); both formulations must still agree.
+  int compared = 0;
+  for (std::uint64_t seed = 4100; seed < 4140; ++seed) {
+    RandomSpec spec;
+    spec.aligned = false;
+    spec.days = 2;
+    spec.volunteers = 12 + int(seed % 10);
+    spec.shifts = 6 + int(seed % 6);
+    spec.cap_hours_min = 2;
+    spec.cap_hours_max = 10;
+    Instance in = Parse(RandomInstanceJson(seed, spec));
+    for (std::size_t s = 0; s < in.shifts.size(); s += 3) {
+      // From 20:00, 21:00 or 22:00 of the first day (+08:00) into the second.
+      std::int64_t length = in.shifts[s].ends_at - in.shifts[s].starts_at;
+      in.shifts[s].starts_at = 1641988800 + std::int64_t(s % 3) * 3600;
+      in.shifts[s].ends_at = in.shifts[s].starts_at + length;
+    }
+    for (auto& v : in.volunteers) {
+      for (auto& w : v.available) w = {1641916800, 1642176000};  // 12-14 January
+    }
+    Model model(in);
+    VolunteerGrid homes(in);
+    Solution compact = SolveIntegerProgram(model, homes, nullptr);
+    if (compact.method != "exact_small") continue;
+    ++compared;
+    Bound optimum = Evaluate(in, compact.pairs);
+    Plan plan = Solve(in);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    EXPECT_EQ(oracle::CheckPlan(in, plan), "");
+    EXPECT_EQ(plan.method, "exact_small");
+    EXPECT_EQ(plan.coverage, optimum.coverage);
+    EXPECT_EQ(plan.cost, optimum.cost);
+  }
+  EXPECT_GE(compared, 30);
+}
+
 TEST(Differential, SamePlanEveryRun) {
   RandomSpec spec;
   spec.volunteers = 300;

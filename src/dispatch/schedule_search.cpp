@@ -6,8 +6,8 @@
 namespace muster::dispatch {
 namespace {
 
-// Most units a cap may hold for the search to bound schedules by units (a table of positions x
-// units per block).
+// Most units in a block's cap for the search's table (positions x units); a finer unit is
+// coarsened to this.
 constexpr std::int64_t kMaxUnits = 192;
 
 int Find(std::vector<int>& parent, int x) {
@@ -99,39 +99,33 @@ ScheduleSearch::ScheduleSearch(const Model& model, const ScheduleBlock& block,
                                std::int64_t step_limit)
     : model_(model), block_(block), weights_(weights), steps_(steps), step_limit_(step_limit) {
   int n = int(block.shifts.size());
-  std::int64_t cap = model.instance().volunteers[block.volunteer].max_seconds_per_day;
+  // The table bounds what a schedule can still add by counting durations in whole units of
+  // the block's total cap, rounded down (a relaxation: sum floor(d / unit) <= floor(sum d /
+  // unit) <= floor(cap / unit), so every schedule stays within it). On a single day whose
+  // durations are multiples of the unit it is exact, so searches walk only towards the
+  // schedules they report.
+  std::int64_t cap = model.instance().volunteers[block.volunteer].max_seconds_per_day * block.days;
   std::int64_t unit = 0;
   for (int s : block.shifts) unit = std::gcd(unit, model.Duration(s));
-  if (block.days == 1 && unit > 0 && cap / unit <= kMaxUnits) {
-    // Durations are whole units, so a day's seconds fit the cap exactly when its units fit
-    // floor(cap / unit).
-    cap_units_ = int(cap / unit);
-    int width = cap_units_ + 1;
-    for (int s : block.shifts) units_.push_back(int(model.Duration(s) / unit));
-    completion_.assign(std::size_t(n + 1) * width, 0);
-    for (int i = n - 1; i >= 0; --i) {
-      for (int u = 0; u < width; ++u) {
-        double best = completion_[std::size_t(i + 1) * width + u];
-        if (units_[i] <= u) {
-          best = std::min(
-              best, weights[i] + completion_[std::size_t(block.next[i]) * width + u - units_[i]]);
-        }
-        completion_[std::size_t(i) * width + u] = best;
+  if (cap / unit > kMaxUnits) unit = (cap + kMaxUnits - 1) / kMaxUnits;
+  cap_units_ = int(cap / unit);
+  int width = cap_units_ + 1;
+  for (int s : block.shifts) units_.push_back(int(model.Duration(s) / unit));
+  completion_.assign(std::size_t(n + 1) * width, 0);
+  for (int i = n - 1; i >= 0; --i) {
+    for (int u = 0; u < width; ++u) {
+      double best = completion_[std::size_t(i + 1) * width + u];
+      if (units_[i] <= u) {
+        best = std::min(
+            best, weights[i] + completion_[std::size_t(block.next[i]) * width + u - units_[i]]);
       }
-    }
-  } else {
-    // completion_[i]: the lowest value of a chain of non-overlapping positions >= i, caps
-    // ignored: a lower bound on what any schedule can still add from position i on.
-    completion_.assign(n + 1, 0);
-    for (int i = n - 1; i >= 0; --i) {
-      completion_[i] = std::min(completion_[i + 1], weights[i] + completion_[block.next[i]]);
+      completion_[std::size_t(i) * width + u] = best;
     }
   }
   seconds_.assign(block.days, 0);
 }
 
 double ScheduleSearch::Completion(int from) const {
-  if (cap_units_ < 0) return completion_[from];
   int used = 0;
   for (int p : path_) used += units_[p];
   return completion_[std::size_t(from) * (cap_units_ + 1) + (cap_units_ - used)];

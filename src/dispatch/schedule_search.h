@@ -54,13 +54,11 @@ class ScheduleSearch {
   const std::vector<double>& weights_;
   std::int64_t* steps_;
   std::int64_t step_limit_;
-  // Single-day blocks whose durations share a unit with at most kMaxUnits in the cap: the
-  // lowest value of a schedule from position i on within u units, at i * (cap_units_ + 1) + u
-  // (exact, so searches only walk towards schedules they report). Other blocks: the lowest value
-  // of a chain from position i on, caps ignored, at i.
+  // The lowest value of a schedule from position i on within u units (durations in units
+  // rounded down, see the constructor), at i * (cap_units_ + 1) + u.
   std::vector<double> completion_;
-  std::vector<int> units_;             // per position, when by units
-  int cap_units_ = -1;                 // -1: not by units
+  std::vector<int> units_;  // per position
+  int cap_units_ = 0;
   std::vector<std::int64_t> seconds_;  // per block day: seconds taken by the current path
   std::vector<int> path_;
   double threshold_ = 0;

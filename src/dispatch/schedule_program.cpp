@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
+#include <map>
 #include <string>
 
 #include "dispatch/schedule_search.h"
@@ -64,6 +64,8 @@ class ScheduleProgram {
   ScheduleProgram& operator=(const ScheduleProgram&) = delete;
 
   std::optional<Solution> Run();
+  // Runs the cost stage alone from the feasible `plan`, at its coverage.
+  std::optional<Solution> Improve(const std::vector<std::pair<int, int>>& plan);
 
  private:
   // Minimises -coverage when `min_coverage` is empty, else cost at coverage >= *min_coverage.
@@ -84,6 +86,7 @@ class ScheduleProgram {
   bool Complete(StageResult* result);
   double Objective(const std::vector<int>& chosen) const;
   std::vector<int> Greedy();
+  std::vector<int> Columns(const std::vector<std::pair<int, int>>& plan);
   Solution Take(const std::vector<int>& chosen, std::optional<Bound> bound,
                 std::string method) const;
   void Say(const std::string& line) const {
@@ -93,14 +96,14 @@ class ScheduleProgram {
   const Model& model_;
   std::vector<ScheduleBlock> blocks_;
   ScheduleBudget budget_;
-  const ProgressFn& progress_;
+  ProgressFn progress_;  // a copy: callers may pass a temporary
   glp_prob* lp_;
   std::vector<int> shift_row_;  // per shift: GLPK row or 0
   int first_block_row_ = 0;
   int coverage_row_ = 0;
   std::optional<std::int64_t> min_coverage_;
-  std::vector<Column> columns_;                   // GLPK column j + 1
-  std::vector<std::set<std::vector<int>>> seen_;  // per block: positions of its columns
+  std::vector<Column> columns_;                        // GLPK column j + 1
+  std::vector<std::map<std::vector<int>, int>> seen_;  // per block: positions -> column
   // The multipliers of the last full pricing and each block's lowest reduced cost under them
   // (or minus the tolerance when none was below it): what the lower bound was computed from.
   std::vector<double> shift_dual_;
@@ -139,7 +142,7 @@ ScheduleProgram::ScheduleProgram(const Model& model, std::vector<ScheduleBlock> 
 }
 
 int ScheduleProgram::AddColumn(int block, std::vector<int> positions) {
-  if (!seen_[block].insert(positions).second) return 0;
+  if (!seen_[block].emplace(positions, int(columns_.size())).second) return 0;
   const ScheduleBlock& b = blocks_[block];
   const auto& shifts = model_.instance().shifts;
   Column column{block, std::move(positions)};
@@ -560,7 +563,49 @@ std::optional<Solution> ScheduleProgram::Run() {
   return Take(cost->chosen, bound, "heuristic_bounded");
 }
 
+// Returns the columns of a plan given as (shift, volunteer) pairs, added where missing.
+std::vector<int> ScheduleProgram::Columns(const std::vector<std::pair<int, int>>& plan) {
+  std::map<int, std::vector<int>> positions;  // block -> positions
+  for (auto [s, v] : plan) {
+    auto first = std::lower_bound(blocks_.begin(), blocks_.end(), v,
+                                  [](const ScheduleBlock& b, int w) { return b.volunteer < w; });
+    for (auto b = first; b != blocks_.end() && b->volunteer == v; ++b) {
+      auto at = std::find(b->shifts.begin(), b->shifts.end(), s);
+      if (at != b->shifts.end())
+        positions[int(b - blocks_.begin())].push_back(int(at - b->shifts.begin()));
+    }
+  }
+  std::vector<int> chosen;
+  for (auto& [b, list] : positions) {
+    std::sort(list.begin(), list.end());
+    AddColumn(b, list);
+    chosen.push_back(seen_[b].at(list));
+  }
+  return chosen;
+}
+
+std::optional<Solution> ScheduleProgram::Improve(const std::vector<std::pair<int, int>>& plan) {
+  if (blocks_.empty()) return std::nullopt;
+  std::vector<int> start = Columns(plan);
+  std::int64_t coverage = 0;
+  for (int j : start) coverage += columns_[j].coverage;
+  SetStage(coverage);
+  std::optional<StageResult> cost = RunStage(start);
+  if (!cost) return std::nullopt;
+  return Take(cost->chosen, std::nullopt, cost->proven ? "exact_small" : "heuristic_bounded");
+}
+
 }  // namespace
+
+std::optional<Solution> ImproveCost(const Model& model,
+                                    const std::vector<std::pair<int, int>>& plan,
+                                    const ScheduleBudget& budget) {
+  std::int64_t pairs = 0;
+  std::vector<ScheduleBlock> blocks = BuildBlocks(model, budget.max_pairs, &pairs);
+  if (pairs > budget.max_pairs) return std::nullopt;
+  ScheduleProgram program(model, std::move(blocks), budget, nullptr);
+  return program.Improve(plan);
+}
 
 std::optional<Solution> SolveSchedules(const Model& model, const ScheduleBudget& budget,
                                        const ProgressFn& progress) {

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "dispatch/model.h"
 #include "dispatch/solution.h"
@@ -30,5 +32,12 @@ struct ScheduleBudget {
 // instance exceeds `budget` before a plan is found. Deterministic.
 std::optional<Solution> SolveSchedules(const Model& model, const ScheduleBudget& budget,
                                        const ProgressFn& progress);
+
+// Returns the plan of least cost among those covering at least as much as the feasible `plan`
+// ((shift, volunteer) pairs), by the schedule program's cost stage started from `plan`; method
+// "exact_small" when proven. Nothing when the instance exceeds `budget`. Deterministic.
+std::optional<Solution> ImproveCost(const Model& model,
+                                    const std::vector<std::pair<int, int>>& plan,
+                                    const ScheduleBudget& budget);
 
 }  // namespace muster::dispatch

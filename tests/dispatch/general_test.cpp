@@ -6,6 +6,7 @@
 #include "dispatch/general_solver.h"
 #include "dispatch/oracle.h"
 #include "dispatch/random_instance.h"
+#include "dispatch/region_polish.h"
 #include "dispatch/schedule_program.h"
 #include "dispatch/spatial.h"
 
@@ -163,6 +164,29 @@ TEST(GeneralBounded, ScheduleProgramOnASmallBudgetReportsBoundsThatHold) {
     }
   }
   EXPECT_GE(unproven, 1);  // the cut is felt, so the bounds above were exercised
+}
+
+TEST(GeneralBounded, RegionPolishNeverMakesAPlanWorse) {
+  for (std::uint64_t seed = 5200; seed < 5202; ++seed) {
+    RandomSpec spec = General(400, 120);
+    spec.max_headcount = 5;
+    Instance in = Parse(RandomInstanceJson(seed, spec));
+    Model model(in);
+    VolunteerGrid homes(in);
+    Solution start = SolveBounded(model, homes, nullptr);
+    // Half of the plan dropped: a plan far from the cheapest at its coverage.
+    std::vector<std::pair<int, int>> half;
+    for (std::size_t i = 0; i < start.pairs.size(); i += 2) half.push_back(start.pairs[i]);
+    for (const auto& plan : {start.pairs, half}) {
+      Solution polished{PolishByRegions(model, plan, 2, nullptr), start.bound, start.method};
+      SCOPED_TRACE("seed " + std::to_string(seed));
+      EXPECT_EQ(oracle::CheckPlan(in, ToPlan(in, model, polished)), "");
+      Bound before = Evaluate(in, plan), after = Evaluate(in, polished.pairs);
+      EXPECT_TRUE(after.coverage > before.coverage ||
+                  (after.coverage == before.coverage && after.cost <= before.cost));
+      EXPECT_EQ(PolishByRegions(model, plan, 2, nullptr), polished.pairs);
+    }
+  }
 }
 
 TEST(GeneralBounded, SamePlanEveryRun) {

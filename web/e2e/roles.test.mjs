@@ -479,7 +479,7 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
     // The bad row is reported by its row and field, and nothing of the file is imported.
     const report = await page.locator('[data-test=import-result]').innerText()
     assert.match(report, /导入 0 行，退回 1 行/)
-    assert.match(report, /phone/)
+    assert.match(report, /手机号 \(phone\)/, 'the column in Chinese and as the file names it')
 
     // Accounts: the server's password rule is shown under the password field.
     await page.goto(`${server.url}/admin/users`)

@@ -11,7 +11,8 @@
 // Against a real server the other roles' pages need accounts: the script signs in as the city
 // administrator and creates one account per role (POST /api/v1/users) scoped to the first unit,
 // branch, street, community and member it finds; a role it cannot set up is skipped with a note.
-// Options: --out DIR (default docs/screenshots), --only NAME[,NAME].
+// Options: --out DIR (default docs/screenshots), --only NAME[,NAME], --member ID (the member the
+// volunteer account acts as, e.g. one whose unit has open requests; default the first member).
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -88,7 +89,7 @@ async function createAccounts(context, baseUrl, admin) {
     branch_secretary: await first('/api/v1/branches'),
     street_coordinator: await first('/api/v1/streets'),
     community_coordinator: await first('/api/v1/communities'),
-    volunteer: await first('/api/v1/members'),
+    volunteer: option('--member') ? Number(option('--member')) : await first('/api/v1/members'),
   }
   for (const [role, scope] of Object.entries(scopes)) {
     if (scope == null) {

@@ -276,23 +276,83 @@ Result<bool> OpenTo(store::Transaction& tx, RequestId request, const domain::Mem
   return n.value_or(0) > 0;
 }
 
-Status ActFor(const Actor& a, const domain::Member& member, std::string_view what) {
+namespace {
+
+std::string PlaceFactsSql(std::string_view aggregate) {
+  return "SELECT m.id, m.unit_id, m.department_id, m.branch_id, m.birth_date, (SELECT " +
+         std::string(aggregate) +
+         "(ms.skill, ',') FROM member_skills ms WHERE ms.member_id = m.id), "
+         "av.high_risk_ok, av.max_hours_per_day, sh.id, sh.request_id, sh.street_id, "
+         "sh.starts_at, sh.ends_at, sh.headcount, sh.skills, sh.risk, sh.min_age, sh.max_age, "
+         "CASE WHEN r.escalated_at IS NOT NULL OR EXISTS (SELECT 1 FROM request_routes rr WHERE "
+         "rr.request_id = r.id AND (rr.unit_id = m.unit_id OR rr.department_id = "
+         "m.department_id)) THEN 1 ELSE 0 END, "
+         "CASE WHEN EXISTS (SELECT 1 FROM signups su WHERE su.shift_id = sh.id AND su.member_id "
+         "= m.id AND su.status <> 'cancelled') THEN 1 ELSE 0 END "
+         "FROM members m JOIN shifts sh ON sh.id = ? JOIN requests r ON r.id = sh.request_id "
+         "LEFT JOIN availability av ON av.member_id = m.id WHERE m.id = ?";
+}
+
+}  // namespace
+
+Status ActFor(const Actor& a, MemberId member, UnitId unit, std::optional<BranchId> branch,
+              std::string_view what) {
   switch (a.role) {
     case Role::kCityAdmin:
       return Ok();
     case Role::kUnitAdmin:
-      if (member.unit_id.value == a.scope_id) return Ok();
+      if (unit.value == a.scope_id) return Ok();
       break;
     case Role::kBranchSecretary:
-      if (member.branch_id && member.branch_id->value == a.scope_id) return Ok();
+      if (branch && branch->value == a.scope_id) return Ok();
       break;
     case Role::kVolunteer:
-      if (member.id.value == a.scope_id) return Ok();
+      if (member.value == a.scope_id) return Ok();
       break;
     default:
       break;
   }
   return Forbidden("your role may not " + std::string(what) + " for this member");
+}
+
+Status ActFor(const Actor& a, const domain::Member& member, std::string_view what) {
+  return ActFor(a, member.id, member.unit_id, member.branch_id, what);
+}
+
+Result<std::optional<PlaceFacts>> LoadPlaceFacts(store::Transaction& tx, MemberId member,
+                                                 ShiftId shift) {
+  // The member's skills come aggregated; the dialects differ only in the aggregate's name.
+  static const std::string kSql[2] = {PlaceFactsSql("group_concat"), PlaceFactsSql("string_agg")};
+  const std::string& sql = kSql[tx.backend() == store::Backend::kSqlite ? 0 : 1];
+  std::optional<PlaceFacts> out;
+  MUSTER_TRY(tx.Query(sql, {shift.value, member.value}, [&](const store::Row& r) {
+    PlaceFacts f;
+    f.member = MemberId(r.Int(0));
+    f.unit = UnitId(r.Int(1));
+    if (auto v = r.OptInt(2)) f.department = DepartmentId(*v);
+    if (auto v = r.OptInt(3)) f.branch = BranchId(*v);
+    if (auto v = r.OptInt(4)) f.birth_date = DateFromDayNumber(static_cast<int>(*v));
+    if (!r.IsNull(5)) {
+      f.member_skills = SplitSkills(r.Text(5));
+      std::sort(f.member_skills.begin(), f.member_skills.end());
+    }
+    if (auto v = r.OptInt(6)) f.declared_consent = *v != 0;
+    if (auto v = r.OptInt(7)) f.max_hours_per_day = static_cast<int>(*v);
+    f.shift = ShiftId(r.Int(8));
+    f.request = RequestId(r.Int(9));
+    f.street = StreetId(r.Int(10));
+    f.window = {FromUnixSeconds(r.Int(11)), FromUnixSeconds(r.Int(12))};
+    f.headcount = static_cast<int>(r.Int(13));
+    f.shift_skills = SplitSkills(r.Text(14));
+    f.high_risk = r.Text(15) == "high";
+    if (auto v = r.OptInt(16)) f.min_age = static_cast<int>(*v);
+    if (auto v = r.OptInt(17)) f.max_age = static_cast<int>(*v);
+    f.open = r.Int(18) != 0;
+    f.already = r.Int(19) != 0;
+    out = std::move(f);
+    return Ok();
+  }));
+  return out;
 }
 
 Result<domain::Member> MemberForField(store::Transaction& tx, MemberId id, std::string_view field) {

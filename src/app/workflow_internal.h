@@ -10,6 +10,7 @@
 #include "app/access.h"
 #include "app/workflow.h"
 #include "domain/registry.h"
+#include "domain/workflow.h"
 #include "store/transaction.h"
 
 namespace muster::app::workflow {
@@ -92,6 +93,39 @@ Result<std::vector<domain::Interval>> Commitments(store::Transaction& tx, Member
 // The declared availability of a member, if any.
 Result<std::optional<Availability>> LoadAvailability(store::Transaction& tx, MemberId member);
 
+// What the rules of a place need to know of one member and one shift.
+struct PlaceFacts {
+  MemberId member;
+  UnitId unit;
+  std::optional<DepartmentId> department;
+  std::optional<BranchId> branch;
+  std::optional<Date> birth_date;
+  std::vector<std::string> member_skills;  // sorted
+  bool declared_consent = false;           // availability.high_risk_ok
+  int max_hours_per_day = domain::kDefaultMaxHoursPerDay;
+  ShiftId shift;
+  RequestId request;
+  StreetId street;
+  domain::Interval window;
+  int headcount = 0;
+  std::vector<std::string> shift_skills;
+  bool high_risk = false;
+  std::optional<int> min_age;
+  std::optional<int> max_age;
+  bool open = false;     // routed to the member's unit or department, or escalated
+  bool already = false;  // the member holds an active (confirmed or waiting) sign-up for it
+};
+
+// The facts of `member` and `shift` in one statement, or nothing when either does not exist.
+// This is the sign-up's only read before its commitments: the part of a sign-up that holds the
+// database's single writer stays short.
+Result<std::optional<PlaceFacts>> LoadPlaceFacts(store::Transaction& tx, MemberId member,
+                                                 ShiftId shift);
+
+// ActFor on the fields of a member that decide it.
+Status ActFor(const Actor& a, MemberId member, UnitId unit, std::optional<BranchId> branch,
+              std::string_view what);
+
 // How a place is taken, beyond the member and the shift.
 struct PlaceOptions {
   bool consent = false;     // high-risk consent given with this sign-up (volunteers for themselves)
@@ -107,5 +141,8 @@ struct PlaceOptions {
 // nothing was written.
 Result<SignupRef> TakePlace(store::Transaction& tx, const domain::Member& member,
                             const ShiftView& shift, const PlaceOptions& options, Timestamp now);
+// The same from facts read by LoadPlaceFacts (routing aside: the caller checks `open`).
+Result<SignupRef> TakePlace(store::Transaction& tx, const PlaceFacts& facts,
+                            const PlaceOptions& options, Timestamp now);
 
 }  // namespace muster::app::workflow

@@ -20,11 +20,13 @@ std::string_view SourceOf(Role r) {
   }
 }
 
-std::string ShiftPayload(const ShiftView& s) {
-  return "{\"shift_id\":" + std::to_string(s.id.value) +
-         ",\"request_id\":" + std::to_string(s.request_id.value) +
-         ",\"street_id\":" + std::to_string(s.street_id.value) + "}";
+std::string ShiftPayload(ShiftId shift, RequestId request, StreetId street) {
+  return "{\"shift_id\":" + std::to_string(shift.value) +
+         ",\"request_id\":" + std::to_string(request.value) +
+         ",\"street_id\":" + std::to_string(street.value) + "}";
 }
+
+std::string ShiftPayload(const ShiftView& s) { return ShiftPayload(s.id, s.request_id, s.street_id); }
 
 std::string Clock(Timestamp t) { return FormatRfc3339(t).substr(5, 11); }  // "01-12T08:00"
 
@@ -78,21 +80,45 @@ namespace workflow {
 
 Result<SignupRef> TakePlace(store::Transaction& tx, const domain::Member& member,
                             const ShiftView& shift, const PlaceOptions& options, Timestamp now) {
+  PlaceFacts facts;
+  facts.member = member.id;
+  facts.unit = member.unit_id;
+  facts.department = member.department_id;
+  facts.branch = member.branch_id;
+  facts.birth_date = member.birth_date;
+  facts.member_skills = member.skills;
+  MUSTER_ASSIGN(auto av, LoadAvailability(tx, member.id));
+  if (av) {
+    facts.declared_consent = av->high_risk_ok;
+    facts.max_hours_per_day = av->max_hours_per_day;
+  }
+  facts.shift = shift.id;
+  facts.request = shift.request_id;
+  facts.street = shift.street_id;
+  facts.window = {shift.starts_at, shift.ends_at};
+  facts.headcount = shift.headcount;
+  facts.shift_skills = shift.skills;
+  facts.high_risk = shift.high_risk;
+  facts.min_age = shift.min_age;
+  facts.max_age = shift.max_age;
   MUSTER_ASSIGN(auto already,
                 tx.QueryInt("SELECT id FROM signups WHERE shift_id = ? AND member_id = ? AND "
                             "status <> 'cancelled'",
                             {shift.id.value, member.id.value}));
-  if (already) return Conflict("the member is already signed up for this shift", "member_id");
+  facts.already = already.has_value();
+  return TakePlace(tx, facts, options, now);
+}
 
-  MUSTER_ASSIGN(auto av, LoadAvailability(tx, member.id));
+Result<SignupRef> TakePlace(store::Transaction& tx, const PlaceFacts& f,
+                            const PlaceOptions& options, Timestamp now) {
+  if (f.already) return Conflict("the member is already signed up for this shift", "member_id");
   domain::VolunteerFacts facts;
-  facts.birth_date = member.birth_date;
-  facts.skills = member.skills;
-  facts.high_risk_ok = (av && av->high_risk_ok) || options.consent;
-  facts.max_hours_per_day = av ? av->max_hours_per_day : domain::kDefaultMaxHoursPerDay;
-  const domain::Interval window{shift.starts_at, shift.ends_at};
-  MUSTER_ASSIGN(facts.commitments, Commitments(tx, member.id, window, shift.id));
-  domain::ShiftFacts sf{window, shift.high_risk, shift.skills, shift.min_age, shift.max_age};
+  facts.birth_date = f.birth_date;
+  facts.skills = f.member_skills;
+  facts.high_risk_ok = f.declared_consent || options.consent;
+  facts.max_hours_per_day = f.max_hours_per_day;
+  MUSTER_ASSIGN(facts.commitments, Commitments(tx, f.member, f.window, f.shift));
+  domain::ShiftFacts sf{f.window, f.high_risk, f.shift_skills, f.min_age, f.max_age};
   MUSTER_TRY(domain::CheckSignupRules(sf, facts, now));
 
   // The capacity guard: one conditional update, so concurrent sign-ups never overbook.
@@ -100,17 +126,17 @@ Result<SignupRef> TakePlace(store::Transaction& tx, const domain::Member& member
                 tx.Exec("UPDATE shifts SET confirmed = confirmed + 1, filled_at = CASE WHEN "
                         "confirmed + 1 >= headcount THEN ? ELSE filled_at END WHERE id = ? AND "
                         "confirmed < headcount",
-                        {UnixSeconds(now), shift.id.value}));
+                        {UnixSeconds(now), f.shift.value}));
   SignupStatus status = SignupStatus::kConfirmed;
   if (took == 0) {
     if (!options.waitlist) {
       return Error{ErrorCode::kShiftFull,
-                   "the shift is full (" + std::to_string(shift.headcount) + " of " +
-                       std::to_string(shift.headcount) +
+                   "the shift is full (" + std::to_string(f.headcount) + " of " +
+                       std::to_string(f.headcount) +
                        " places taken); ask for the waiting list with waitlist: true",
                    "shift_id", "full"};
     }
-    MUSTER_TRY(tx.Exec("UPDATE shifts SET waiting = waiting + 1 WHERE id = ?", {shift.id.value}));
+    MUSTER_TRY(tx.Exec("UPDATE shifts SET waiting = waiting + 1 WHERE id = ?", {f.shift.value}));
     status = SignupStatus::kWaiting;
   }
   MUSTER_ASSIGN(
@@ -119,13 +145,13 @@ Result<SignupRef> TakePlace(store::Transaction& tx, const domain::Member& member
           "INSERT INTO signups (shift_id, member_id, status, source, branch_id, created_by, "
           "created_at, confirmed_at, starts_at, ends_at, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
           "?, ?) RETURNING id",
-          {shift.id.value, member.id.value, std::string(Name(status)), std::string(options.source),
-           member.branch_id ? store::Value(member.branch_id->value) : store::Null(),
+          {f.shift.value, f.member.value, std::string(Name(status)), std::string(options.source),
+           f.branch ? store::Value(f.branch->value) : store::Null(),
            options.created_by ? store::Value(options.created_by->value) : store::Null(),
            UnixSeconds(now),
            status == SignupStatus::kConfirmed ? store::Value(UnixSeconds(now)) : store::Null(),
-           UnixSeconds(shift.starts_at), UnixSeconds(shift.ends_at),
-           std::int64_t{DayNumber(ShanghaiDate(shift.starts_at))}}));
+           UnixSeconds(f.window.starts), UnixSeconds(f.window.ends),
+           std::int64_t{DayNumber(ShanghaiDate(f.window.starts))}}));
   return SignupRef{SignupId(id), status};
 }
 
@@ -213,13 +239,16 @@ Result<SignupResult> Workflow::SignUp(const Actor& a, const SignupInput& in) {
       if (earlier) return *earlier;
     }
 
-    MUSTER_ASSIGN(domain::Member member, workflow::MemberForField(tx, in.member_id, "member_id"));
-    MUSTER_TRY(workflow::ActFor(a, member, "sign up"));
-    MUSTER_ASSIGN(auto shift, workflow::LoadShift(tx, in.shift_id, std::nullopt));
-    if (!shift) return NotFound("no shift with id " + std::to_string(in.shift_id.value));
-    MUSTER_ASSIGN(bool open, workflow::OpenTo(tx, shift->request_id, member));
-    if (!open) {
-      MUSTER_ASSIGN(auto request, workflow::LoadRequest(tx, shift->request_id));
+    MUSTER_ASSIGN(auto facts, workflow::LoadPlaceFacts(tx, in.member_id, in.shift_id));
+    if (!facts) {
+      // Which of the two is missing, and whether the actor may know of the member.
+      MUSTER_ASSIGN(domain::Member member, workflow::MemberForField(tx, in.member_id, "member_id"));
+      MUSTER_TRY(workflow::ActFor(a, member, "sign up"));
+      return NotFound("no shift with id " + std::to_string(in.shift_id.value));
+    }
+    MUSTER_TRY(workflow::ActFor(a, facts->member, facts->unit, facts->branch, "sign up"));
+    if (!facts->open) {
+      MUSTER_ASSIGN(auto request, workflow::LoadRequest(tx, facts->request));
       if (!workflow::SeeRequest(tx, a, *request).ok()) {
         return NotFound("no shift with id " + std::to_string(in.shift_id.value));
       }
@@ -231,19 +260,20 @@ Result<SignupResult> Workflow::SignUp(const Actor& a, const SignupInput& in) {
     std::optional<UserId> created_by;
     if (a.user_id.valid()) created_by = a.user_id;
     MUSTER_ASSIGN(SignupRef place,
-                  workflow::TakePlace(tx, member, *shift,
+                  workflow::TakePlace(tx, *facts,
                                       {consent, in.waitlist, SourceOf(a.role), created_by}, now));
-    SignupResult result{place.id, shift->id, member.id, place.status, false};
+    SignupResult result{place.id, facts->shift, facts->member, place.status, false};
     if (!in.idempotency_key.empty()) {
       MUSTER_TRY(tx.Exec(
           "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, body, "
           "created_at) VALUES (?, ?, ?, ?, ?, ?)",
           {user, in.idempotency_key, in.fingerprint, std::int64_t{201},
-           std::to_string(place.id.value) + " " + std::to_string(shift->id.value) + " " +
-               std::to_string(member.id.value) + " " + std::string(Name(place.status)),
+           std::to_string(place.id.value) + " " + std::to_string(facts->shift.value) + " " +
+               std::to_string(facts->member.value) + " " + std::string(Name(place.status)),
            UnixSeconds(now)}));
     }
-    MUSTER_TRY(PublishEvent(tx, now, "signup", ShiftPayload(*shift)));
+    MUSTER_TRY(PublishEvent(tx, now, "signup",
+                            ShiftPayload(facts->shift, facts->request, facts->street)));
     return result;
   });
 }

@@ -3,6 +3,7 @@
 // (WAL, synchronous=NORMAL) measured in the same run.
 //
 //   signup_bench [--seconds N] [--connections N] [--members N] [--days N] [--sync full]
+//                [--handler-threads N] [--checkpoint-pages N (0: the writer checkpoints)]
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -234,12 +235,14 @@ int main(int argc, char** argv) {
   int days = 60;
   bool full = false;
   int handler_threads = 0;
+  int checkpoint_pages = muster::store::SqliteOptions{}.checkpoint_pages;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--connections") == 0) connections = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--members") == 0) members = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--days") == 0) days = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--handler-threads") == 0) handler_threads = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--checkpoint-pages") == 0) checkpoint_pages = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--sync") == 0) full = std::strcmp(argv[i + 1], "full") == 0;
   }
   const fs::path dir = fs::temp_directory_path() / ("muster-signup-bench-" + std::to_string(::getpid()));
@@ -251,6 +254,7 @@ int main(int argc, char** argv) {
   muster::store::SqliteOptions options;
   options.path = (dir / "bench.db").string();
   options.synchronous_full = full;
+  options.checkpoint_pages = checkpoint_pages;
   auto store = muster::store::OpenSqlite(options);
   if (!store.ok()) Check(store.error(), "open");
   if (auto v = (*store)->Migrate(); !v.ok()) Check(v.error(), "migrate");
@@ -281,6 +285,8 @@ int main(int argc, char** argv) {
   muster::http::Server server(router, server_options);
   Check(server.Start(), "server");
 
+  const auto writes_before = muster::store::GetSqliteWriteStats(**store).value_or(
+      muster::store::SqliteWriteStats{});
   muster::bench::WrkRun run;
   run.port = server.port();
   run.path = "/";
@@ -292,6 +298,13 @@ int main(int argc, char** argv) {
                     city.token + " " + std::to_string(run.threads);
   auto load = muster::bench::RunWrk(run);
   server.Stop();
+  const auto writes_after = muster::store::GetSqliteWriteStats(**store).value_or(
+      muster::store::SqliteWriteStats{});
+  const double per_commit =
+      writes_after.commits > writes_before.commits
+          ? static_cast<double>(writes_after.transactions - writes_before.transactions) /
+                static_cast<double>(writes_after.commits - writes_before.commits)
+          : 0;
   if (!load) {
     std::fprintf(stderr, "wrk failed (is wrk installed?)\n");
     return 1;
@@ -305,8 +318,9 @@ int main(int argc, char** argv) {
     return muster::Ok();
   }), "count");
 
-  std::printf("synchronous=%s; wrk -t2 -c%d -d%ds; %d members, %d shifts\n", full ? "FULL" : "NORMAL",
-              connections, seconds, members, city.shifts);
+  std::printf("synchronous=%s; wrk -t2 -c%d -d%ds; %d members, %d shifts; checkpoints %s\n",
+              full ? "FULL" : "NORMAL", connections, seconds, members, city.shifts,
+              checkpoint_pages > 0 ? "in the background" : "by the writer");
   std::printf("raw SQLite one-row commits, 1 thread    %10.0f commits/s\n", raw);
   std::printf("Workflow::SignUp in process, 1 thread  %10.0f sign-ups/s   cpu %5.1f us/sign-up\n",
               direct_1, direct_cpu_1);
@@ -315,6 +329,8 @@ int main(int argc, char** argv) {
   std::printf("sign-ups through HTTP, all rules        %10.0f sign-ups/s   p99 %6.2f ms   "
               "server cpu %5.1f us/sign-up\n",
               load->requests_per_second, load->p99_ms, load->cpu_us_per_request);
+  std::printf("sign-ups per COMMIT through HTTP: %.1f on average, at most %llu\n", per_commit,
+              static_cast<unsigned long long>(writes_after.largest_group));
   std::printf("answers other than 201: %lld; confirmed sign-ups stored: %lld of %lld answered\n",
               static_cast<long long>(load->non_2xx), static_cast<long long>(stored),
               static_cast<long long>(load->requests));

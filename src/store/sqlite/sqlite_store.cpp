@@ -101,7 +101,7 @@ class Connection {
 
   // Returns a reset statement for `sql`, prepared once per connection.
   Result<sqlite3_stmt*> Prepare(std::string_view sql) {
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);
     if (it != cache_.end()) return it->second;
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
@@ -135,7 +135,12 @@ class Connection {
  private:
   Connection() = default;
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  // Looked up by the caller's string_view, so that a cached statement costs no allocation.
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
   std::array<sqlite3_stmt*, kControlSql.size()> control_{};
 };
 
@@ -252,9 +257,26 @@ class SqliteStore final : public Store {
       : options_(std::move(options)),
         max_group_(static_cast<std::size_t>(std::max(1, options_.max_group))) {}
 
+  ~SqliteStore() override {
+    if (checkpointer_.joinable()) {
+      {
+        std::lock_guard lock(checkpoint_mu_);
+        checkpoint_stop_ = true;
+      }
+      checkpoint_cv_.notify_one();
+      checkpointer_.join();
+    }
+  }
+
   Status Init() {
     MUSTER_ASSIGN(writer_, Connection::Open(options_));
     group_.reserve(max_group_);  // so that leading a group never allocates
+    if (options_.checkpoint_pages > 0) {
+      MUSTER_ASSIGN(checkpoint_conn_, Connection::Open(options_));
+      // Replaces the writer's automatic checkpoint (wal_autocheckpoint is itself a WAL hook).
+      sqlite3_wal_hook(writer_->db(), &SqliteStore::AfterCommit, this);
+      checkpointer_ = std::thread([this] { CheckpointLoop(); });
+    }
     return Ok();
   }
 
@@ -263,7 +285,8 @@ class SqliteStore final : public Store {
   SqliteWriteStats stats() const {
     return {commits_.load(std::memory_order_relaxed), transactions_.load(std::memory_order_relaxed),
             largest_group_.load(std::memory_order_relaxed),
-            queued_.load(std::memory_order_relaxed)};
+            queued_.load(std::memory_order_relaxed),
+            checkpoints_.load(std::memory_order_relaxed)};
   }
 
  protected:
@@ -413,6 +436,43 @@ class SqliteStore final : public Store {
     }
   }
 
+  // The writer connection's WAL hook, called after each COMMIT with the WAL's size in pages:
+  // wakes the checkpointer past checkpoint_pages, checkpoints inline past 8 times that.
+  static int AfterCommit(void* arg, sqlite3* db, const char* schema, int pages) {
+    auto* self = static_cast<SqliteStore*>(arg);
+    const int threshold = self->options_.checkpoint_pages;
+    if (pages >= 8 * threshold) {
+      // After the background run in progress, if any: two checkpoints at once would make this
+      // one give up at once. PASSIVE copies what no reader still needs, and once all is copied
+      // the WAL restarts at the next write.
+      std::lock_guard running(self->checkpoint_run_mu_);
+      sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (pages >= threshold && !self->checkpoint_wanted_.exchange(true)) {
+      std::lock_guard lock(self->checkpoint_mu_);
+      self->checkpoint_cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void CheckpointLoop() {
+    std::unique_lock lock(checkpoint_mu_);
+    for (;;) {
+      checkpoint_cv_.wait(lock, [&] { return checkpoint_stop_ || checkpoint_wanted_.load(); });
+      if (checkpoint_stop_) return;
+      lock.unlock();
+      {
+        // PASSIVE never blocks the writer or readers; what it cannot copy now waits for the
+        // next run.
+        std::lock_guard running(checkpoint_run_mu_);
+        sqlite3_wal_checkpoint_v2(checkpoint_conn_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                  nullptr, nullptr);
+      }
+      checkpoints_.fetch_add(1, std::memory_order_relaxed);
+      checkpoint_wanted_.store(false);
+      lock.lock();
+    }
+  }
+
   Attempt RunReadOnce(const TxFn& fn) {
     auto conn = AcquireReader();
     if (!conn.ok()) return {std::move(conn).error(), false};
@@ -473,6 +533,16 @@ class SqliteStore final : public Store {
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> readers_;  // GUARDED_BY(pool_mu_)
+
+  // The background checkpointer (options_.checkpoint_pages > 0).
+  std::unique_ptr<Connection> checkpoint_conn_;  // used by the checkpointer thread only
+  std::mutex checkpoint_mu_;
+  std::mutex checkpoint_run_mu_;  // held while a checkpoint runs, by either thread
+  std::condition_variable checkpoint_cv_;
+  std::atomic<bool> checkpoint_wanted_{false};  // set by the writer's hook, cleared after a run
+  bool checkpoint_stop_ = false;                // GUARDED_BY(checkpoint_mu_)
+  std::atomic<std::uint64_t> checkpoints_{0};
+  std::thread checkpointer_;
 };
 
 }  // namespace

@@ -15,6 +15,10 @@ struct SqliteOptions {
   bool synchronous_full = false;  // FULL survives power loss; NORMAL (default) survives crashes
   int max_readers = 8;            // pooled read connections
   int max_group = 128;            // most Write calls one COMMIT carries; 1: no group commit
+  // WAL size in pages at which a checkpoint starts on a thread of its own, off the writer's
+  // path; at 8 times that (a checkpointer that cannot keep up) the writer checkpoints itself.
+  // 0: the writer checkpoints at 1000 pages itself, as SQLite does by default.
+  int checkpoint_pages = 1000;
   std::string vfs = {};           // SQLite VFS by name; empty: the default (tests inject faults)
 };
 
@@ -24,6 +28,7 @@ struct SqliteWriteStats {
   std::uint64_t transactions = 0;   // Write calls whose work those COMMITs carried
   std::uint64_t largest_group = 0;  // most Write calls one COMMIT carried
   std::uint64_t queued = 0;         // Write calls in the queue now, the running group included
+  std::uint64_t checkpoints = 0;    // checkpoints the background checkpointer ran
 };
 
 // Opens (creating if needed) an SQLite database in WAL mode with foreign keys on, and returns a
@@ -39,6 +44,10 @@ struct SqliteWriteStats {
 // savepoint. Contention with other processes is absorbed by busy waiting and reruns, never
 // reaching a caller as SQLITE_BUSY. An exception thrown by a function is rethrown to its caller
 // after its savepoint was rolled back.
+//
+// Checkpoints (copying the WAL into the database file, with its fsyncs) run on a background
+// thread with a connection of its own, so that writers do not wait for them; see
+// SqliteOptions::checkpoint_pages.
 //
 // Write must not be called from inside a function running in a Write of the same store (the call
 // would wait for its own transaction): such a call returns kInternal at once. Read may.

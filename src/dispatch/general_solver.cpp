@@ -85,6 +85,8 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
     search->ExchangeDays();
   }
   if (search->coverage() != coverage) cost_bound = CostBound(model, times, pool, *search, progress);
+  Say(progress, "last search: coverage " + std::to_string(search->coverage()) + ", cost " +
+                    std::to_string(search->cost()));
   // Region by region, the exact program on what the rest of the plan leaves; it never covers
   // less, so the cost bound (for every plan covering at least as much) still holds.
   // City-scale instances get one grid, the others a second one shifted by half a tile.

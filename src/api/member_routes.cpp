@@ -61,7 +61,9 @@ Response Import(ApiContext& ctx, const Request& req, const Actor& a) {
   if (!report.ok()) return http::ErrorResponse(report.error());
   nlohmann::json rejected = nlohmann::json::array();
   for (const auto& r : report->rejected) {
-    rejected.push_back({{"sheet", r.sheet}, {"row", r.row}, {"field", r.field}, {"message", r.message}});
+    nlohmann::json row = {{"sheet", r.sheet}, {"row", r.row}, {"field", r.field}, {"message", r.message}};
+    if (!r.reason.empty()) row["reason"] = r.reason;
+    rejected.push_back(std::move(row));
   }
   nlohmann::json tables = nlohmann::json::array();
   for (const auto& t : report->tables) {

@@ -10,10 +10,10 @@ namespace {
 // Checks that `scope` names an object of the kind `role` acts within.
 Status CheckScope(store::Transaction& tx, Role role, std::optional<std::int64_t> scope) {
   if (role == Role::kCityAdmin) {
-    if (scope) return Invalid("scope_id", "a city administrator has no scope");
+    if (scope) return Invalid("scope_id", "a city administrator has no scope", "scope_not_allowed");
     return Ok();
   }
-  if (!scope) return Invalid("scope_id", "this role needs a scope_id");
+  if (!scope) return Invalid("scope_id", "this role needs a scope_id", "required");
   store::RegistryRepo repo(tx);
   bool found = false;
   switch (role) {

@@ -132,24 +132,24 @@ Result<PreparedMember> RegistryRules::PrepareMember(store::Transaction& tx, cons
   if (in.department_id) {
     MUSTER_ASSIGN(auto d, Require(repo.FindDepartment(*in.department_id), "department_id",
                                   "department", in.department_id->value));
-    if (d.unit_id != in.unit_id) return Invalid("department_id", "not a department of the member's unit");
+    if (d.unit_id != in.unit_id) return Invalid("department_id", "not a department of the member's unit", "not_of_unit");
     m.department_id = d.id;
   }
   if (in.branch_id) {
     MUSTER_ASSIGN(auto b, Require(repo.FindBranch(*in.branch_id), "branch_id", "branch",
                                   in.branch_id->value));
-    if (b.unit_id != in.unit_id) return Invalid("branch_id", "not a branch of the member's unit");
+    if (b.unit_id != in.unit_id) return Invalid("branch_id", "not a branch of the member's unit", "not_of_unit");
     m.branch_id = b.id;
   }
   m.party_member = in.party_member;
   m.birth_date = in.birth_date;
   if (m.birth_date && *m.birth_date > Today()) {
-    return Invalid("birth_date", "must not be in the future");
+    return Invalid("birth_date", "must not be in the future", "future");
   }
   if (in.id_number && !in.id_number->empty()) {
     MUSTER_ASSIGN(ResidentId id, NormalizeResidentId(*in.id_number, Today()));
     if (m.birth_date && *m.birth_date != id.birth_date) {
-      return Invalid("birth_date", "differs from the birth date in the ID number");
+      return Invalid("birth_date", "differs from the birth date in the ID number", "id_mismatch");
     }
     m.birth_date = id.birth_date;
     store::SealedIdNumber sealed{keys_.Seal(id.number), keys_.KeyedHash(id.number),
@@ -167,7 +167,7 @@ Result<PreparedMember> RegistryRules::PrepareMember(store::Transaction& tx, cons
   m.home_lon = in.home_lon;
   if (in.brought_by) {
     if (existing && *in.brought_by == *existing) {
-      return Invalid("brought_by", "a member cannot have brought himself");
+      return Invalid("brought_by", "a member cannot have brought himself", "self_reference");
     }
     MUSTER_TRY(Require(repo.FindMember(*in.brought_by), "brought_by", "member", in.brought_by->value));
     m.brought_by = in.brought_by;
@@ -256,7 +256,7 @@ Result<domain::Activity> RegistryRules::AddActivity(store::Transaction& tx, doma
     std::string field = "member_ids[" + std::to_string(i) + "]";
     MUSTER_ASSIGN(auto m, Require(repo.FindMember(a.member_ids[i]), field, "member",
                                   a.member_ids[i].value));
-    if (m.unit_id != dept.unit_id) return Invalid(field, "not a member of the department's unit");
+    if (m.unit_id != dept.unit_id) return Invalid(field, "not a member of the department's unit", "not_of_unit");
   }
   MUSTER_ASSIGN(a.id, repo.InsertActivity(a, clock_.Now()));
   return a;

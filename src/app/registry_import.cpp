@@ -150,7 +150,7 @@ void Importer::Count(Outcome o) {
 
 void Importer::Reject(const RowView& r, const Error& e) {
   report_.rejected.push_back(
-      RejectedRow{r.bound->sheet->name, r.Number(), ColumnOf(e.field), e.message});
+      RejectedRow{r.bound->sheet->name, r.Number(), ColumnOf(e.field), e.message, e.reason});
 }
 
 Status Importer::FirstInFile(const RowView& r, std::string_view column, const std::string& key) {
@@ -190,7 +190,7 @@ Result<std::optional<DepartmentId>> Importer::DepartmentNamed(const RowView& r, 
                                                               bool required) {
   std::string name(r.Get("department"));
   if (name.empty()) {
-    if (required) return Invalid("department", "must not be empty");
+    if (required) return Invalid("department", "must not be empty", "required");
     return std::optional<DepartmentId>();
   }
   MUSTER_ASSIGN(auto id, repo_.FindDepartmentByName(unit, name));
@@ -215,7 +215,7 @@ Result<std::optional<BranchId>> Importer::BranchNamed(const RowView& r, UnitId u
 Result<Outcome> Importer::RegionRow(const RowView& r) {
   MUSTER_ASSIGN(std::string district_name, NormalizeName(r.Get("district"), "district"));
   bool has_street = !r.Get("street").empty(), has_community = !r.Get("community").empty();
-  if (has_community && !has_street) return Invalid("street", "a community needs its street");
+  if (has_community && !has_street) return Invalid("street", "a community needs its street", "required");
   std::string leaf = district_name;
   if (has_street) leaf += '\x1f' + std::string(r.Get("street"));
   if (has_community) leaf += '\x1f' + std::string(r.Get("community"));
@@ -304,7 +304,7 @@ Result<Outcome> Importer::SiteRow(const RowView& r) {
   site.kind = std::string(r.Get("kind"));
   MUSTER_ASSIGN(auto lat, ParseNumberCell(r, "lat"));
   MUSTER_ASSIGN(auto lon, ParseNumberCell(r, "lon"));
-  if (!lat || !lon) return Invalid(lat ? "lon" : "lat", "a site needs its coordinates");
+  if (!lat || !lon) return Invalid(lat ? "lon" : "lat", "a site needs its coordinates", "required");
   site.lat = *lat;
   site.lon = *lon;
   MUSTER_ASSIGN(site.risk, ParseRiskCell(r));
@@ -374,7 +374,8 @@ Result<Outcome> Importer::PairingRow(const RowView& r) {
   MUSTER_ASSIGN(auto from, ParseDateCell(r, "from"));
   if (r.Get("community").empty()) {
     if (!r.Get("department").empty()) {
-      return Invalid("community", "departments are paired with communities: name the community");
+      return Invalid("community", "departments are paired with communities: name the community",
+                     "required");
     }
     auto [it, inserted] = street_plans_.emplace(street, StreetPlan{unit, from, r.Number()});
     if (inserted) return Outcome::kPlanned;
@@ -401,7 +402,8 @@ Result<Outcome> Importer::PairingRow(const RowView& r) {
   }
   if (!plan.rows.empty() && plan.from != from) {
     return Invalid("from", "differs from row " + std::to_string(plan.rows[0]) +
-                               " for the same community");
+                               " for the same community",
+                   "inconsistent");
   }
   plan.departments.push_back(*dept);
   plan.rows.push_back(r.Number());
@@ -417,7 +419,7 @@ Status Importer::ApplyPairings() {
     }
     const Error& e = changed.error();
     if (e.code != ErrorCode::kValidationFailed && e.code != ErrorCode::kConflict) return e;
-    for (int row : rows) report_.rejected.push_back({sheet_name_, row, ColumnOf(e.field), e.message});
+    for (int row : rows) report_.rejected.push_back({sheet_name_, row, ColumnOf(e.field), e.message, e.reason});
     return Ok();
   };
   for (const auto& [street, plan] : street_plans_) {

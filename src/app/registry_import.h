@@ -23,6 +23,7 @@ struct RejectedRow {
   int row = 0;
   std::string field;
   std::string message;
+  std::string reason;  // Error::reason, when the refusal has one
 };
 
 struct TableCounts {

@@ -133,16 +133,19 @@ TEST_P(ImportTest, ABadFileIsRefusedRowByRowAndChangesNothing) {
   ASSERT_TRUE(report.ok());
   EXPECT_FALSE(report->committed);
   ASSERT_EQ(report->rejected.size(), 5u);
-  auto expect = [&](std::size_t i, const char* sheet, int row, const char* field) {
+  // Each refused row carries its error's reason, for messages in the reader's language.
+  auto expect = [&](std::size_t i, const char* sheet, int row, const char* field,
+                    const char* reason) {
     EXPECT_EQ(report->rejected[i].sheet, sheet);
     EXPECT_EQ(report->rejected[i].row, row);
     EXPECT_EQ(report->rejected[i].field, field) << report->rejected[i].message;
+    EXPECT_EQ(report->rejected[i].reason, reason) << report->rejected[i].message;
   };
-  expect(0, "members", 2, "phone");
-  expect(1, "members", 3, "id_number");
-  expect(2, "pairings", 4, "department");
-  expect(3, "pairings", 6, "unit");
-  expect(4, "pairings", 7, "street");
+  expect(0, "members", 2, "phone", "mobile_prefix");
+  expect(1, "members", 3, "id_number", "id_checksum");
+  expect(2, "pairings", 4, "department", "pairing_departments");
+  expect(3, "pairings", 6, "unit", "pairing_units");
+  expect(4, "pairings", 7, "street", "unknown_reference");
   EXPECT_EQ(Counts(), before);
 
   auto partial = Import(bad, /*valid_rows_only=*/true);

@@ -480,6 +480,9 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
     const report = await page.locator('[data-test=import-result]').innerText()
     assert.match(report, /导入 0 行，退回 1 行/)
     assert.match(report, /手机号 \(phone\)/, 'the column in Chinese and as the file names it')
+    // The row's reason comes with it, so its message is in the reader's language too.
+    assert.match(report, /应以 13 到 19 开头/, 'the refused row explained in Chinese')
+    assert.doesNotMatch(report, /starts with/, 'not the server\'s English')
 
     // Accounts: the server's password rule is shown under the password field.
     await page.goto(`${server.url}/admin/users`)

@@ -114,6 +114,8 @@ describe('error messages by reason', () => {
   it('carry the figures of the server\'s text, and do without them when the text differs', () => {
     expect(reasonMessage({ code: 'insufficient_funds', field: 'amount_fen', reason: 'insufficient_funds', message: 'exceeds the unit\'s balance of 1,200.00 yuan' }, zh)).toBe('超过单位经费余额 1,200.00 元')
     expect(reasonMessage({ code: 'validation_failed', field: 'checked_in_at', reason: 'future', message: 'must not be in the future' }, zh)).toBe('不能是将来的时间')
+    expect(reasonMessage({ code: 'validation_failed', field: 'from', reason: 'inconsistent', message: 'differs from row 3 for the same community' }, zh)).toBe('与同一社区的第 3 行不一致')
+    expect(reasonMessage({ code: 'validation_failed', field: 'department_id', reason: 'not_of_unit', message: "not a department of the member's unit" }, en)).toBe('belongs to another unit')
     expect(reasonMessage({ code: 'validation_failed', field: 'reason', reason: 'too_long', message: 'at most 500 bytes' }, zh)).toBe('太长了：最多 500 字节（约 166 个汉字）')
     expect(reasonMessage({ code: 'validation_failed', field: 'password', reason: 'password_length', message: 'must be at least 12 characters' }, zh)).toBe('密码至少 12 个字符')
     expect(reasonMessage({ code: 'validation_failed', field: 'x', reason: 'range', message: 'wholly different words' }, zh)).toBe('超出允许的范围')

@@ -121,6 +121,7 @@ const VARIANTS = {
   pairing_departments: [{ re: /must differ/, key: 'pairing_departments_same' }, { key: 'pairing_departments' }],
   not_paired: [{ re: /on (\d{4}-\d{2}-\d{2})/, key: 'not_paired_date', params: ['date'] }, { key: 'not_paired' }],
   duplicate_row: [{ re: /repeats row (\d+)/, key: 'duplicate_row_n', params: ['row'] }, { key: 'duplicate_row' }],
+  inconsistent: [{ re: /differs from row (\d+)/, key: 'inconsistent_row', params: ['row'] }, { key: 'inconsistent' }],
   syntax: [{ re: /^line (\d+):/, key: 'syntax_line', params: ['line'] }, { key: 'syntax' }],
   encoding: [{ re: /^line (\d+):/, key: 'encoding_line', params: ['line'] }, { key: 'encoding' }],
   too_many_rows: [{ re: /holds (\d+) person-times, more than the (\d+)/, key: 'too_many_rows_n', params: ['n', 'max'] }, { key: 'too_many_rows' }],

@@ -14,6 +14,17 @@ namespace {
 // program's cost stage closes in about a second (smaller tiles gained less on the benchmark).
 constexpr double kShiftsPerTile = 100;
 
+// A region is one step among many of a polish: it gets a tenth of the schedule program's
+// search and columns and no feasibility pump, so that no region holds the solve for long.
+ScheduleBudget RegionBudget() {
+  ScheduleBudget budget;
+  budget.max_columns = 40'000;
+  budget.search_nodes = 20'000'000;
+  budget.mip_nodes = 300;
+  budget.pump = false;
+  return budget;
+}
+
 struct Region {
   std::vector<int> shifts;      // of the instance
   std::vector<int> volunteers;  // of the instance, ascending
@@ -45,7 +56,7 @@ std::optional<std::vector<std::pair<int, int>>> SolveRegion(
   for (int i = 0; i < int(region.shifts.size()); ++i) shift_index[region.shifts[i]] = i;
   std::vector<std::pair<int, int>> start;
   for (auto [s, v] : current) start.push_back({shift_index[s], volunteer_index[v]});
-  std::optional<Solution> solved = ImproveCost(sub_model, start, ScheduleBudget{});
+  std::optional<Solution> solved = ImproveCost(sub_model, start, RegionBudget());
   if (!solved) return std::nullopt;
   Totals before, after;
   for (auto [s, v] : current) {

@@ -442,6 +442,7 @@ std::optional<StageResult> ScheduleProgram::RunStage(const std::vector<int>& inc
 
 // Improves result->chosen by GLPK's search on the generated columns.
 void ScheduleProgram::Pump(StageResult* result) {
+  if (!budget_.pump) return;
   bool closed = false;
   if (auto found = SolveInteger(result->chosen, true, &closed)) {
     if (Objective(*found) < Objective(result->chosen)) result->chosen = *found;

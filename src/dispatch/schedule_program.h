@@ -17,6 +17,7 @@ struct ScheduleBudget {
   std::int64_t search_nodes = 200'000'000;  // steps of the schedule searches, all rounds
   int mip_nodes = 3000;                     // branch-and-bound nodes per integer program
   bool complete = true;  // whether a stage may add the schedules that could beat its plan
+  bool pump = true;      // whether GLPK's search with its feasibility pump may run
 };
 
 // Solves a general instance as a set-packing integer program over schedules on GLPK

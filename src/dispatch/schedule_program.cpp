@@ -248,7 +248,12 @@ bool ScheduleProgram::Generate(double* lower) {
       Say("schedules: the LP failed");
       return false;
     }
+    double restricted = glp_get_obj_val(lp_);
     int added = Price(lower);
+    // Objectives are integers: once the bound rounds up to where the restricted LP does, no
+    // further round can raise the rounded bound (the LP over every schedule lies between).
+    auto up = [](double x) { return std::ceil(x - kRounding * (1 + std::fabs(x))); };
+    if (added > 0 && up(*lower) >= up(restricted)) added = 0;
     if (added < 0 || std::int64_t(columns_.size()) > budget_.max_columns) {
       Say("schedules: over budget after " + std::to_string(round) + " pricing rounds (" +
           std::to_string(columns_.size()) + " schedules, " + std::to_string(steps_) + " steps)");

@@ -3,7 +3,8 @@
 // (WAL, synchronous=NORMAL) measured in the same run.
 //
 //   signup_bench [--seconds N] [--connections N] [--members N] [--days N] [--sync full]
-//                [--handler-threads N] [--checkpoint-pages N (0: the writer checkpoints)]
+//                [--handler-threads N] [--io-threads N]
+//                [--checkpoint-pages N (0: the writer checkpoints)]
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -235,6 +236,7 @@ int main(int argc, char** argv) {
   int days = 60;
   bool full = false;
   int handler_threads = 0;
+  int io_threads = 0;
   int checkpoint_pages = muster::store::SqliteOptions{}.checkpoint_pages;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
@@ -242,6 +244,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--members") == 0) members = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--days") == 0) days = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--handler-threads") == 0) handler_threads = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--io-threads") == 0) io_threads = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--checkpoint-pages") == 0) checkpoint_pages = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--sync") == 0) full = std::strcmp(argv[i + 1], "full") == 0;
   }
@@ -282,6 +285,7 @@ int main(int argc, char** argv) {
   server_options.port = 0;
   server_options.metrics = &metrics;
   server_options.handler_threads = handler_threads;
+  server_options.io_threads = io_threads;
   muster::http::Server server(router, server_options);
   Check(server.Start(), "server");
 

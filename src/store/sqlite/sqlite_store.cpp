@@ -312,6 +312,8 @@ class SqliteStore final : public Store {
     std::unique_lock lock(queue_mu_);
     queue_.push_back(&w);
     queued_.store(queue_.size(), std::memory_order_relaxed);
+    recent_writers_[next_recent_++ % recent_writers_.size()] = std::this_thread::get_id();
+    if (lingering_) queue_.front()->cv.notify_one();
     while (!w.done && queue_.front() != &w) w.cv.wait(lock);
     if (!w.done) Lead(lock);
     lock.unlock();
@@ -323,6 +325,7 @@ class SqliteStore final : public Store {
   // hands the lead to the next writer waiting.
   // REQUIRES: `lock` holds queue_mu_; the caller's writer is at the front of the queue.
   void Lead(std::unique_lock<std::mutex>& lock) {
+    Linger(lock);
     std::size_t n = std::min(queue_.size(), max_group_);
     group_.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
@@ -342,6 +345,35 @@ class SqliteStore final : public Store {
     }
     queued_.store(queue_.size(), std::memory_order_relaxed);
     if (!queue_.empty()) queue_.front()->cv.notify_one();
+  }
+
+  // Waits for company before a group starts (SqliteOptions::commit_linger_us): until as many
+  // writers are queued as distinct threads made the last 64 writes, the linger is over, or no
+  // writer joined for half of it.
+  // REQUIRES: `lock` holds queue_mu_; the caller's writer is at the front of the queue.
+  void Linger(std::unique_lock<std::mutex>& lock) {
+    if (linger_.count() == 0) return;
+    std::size_t expected = 0;  // distinct threads among the recent writes
+    for (std::size_t i = 0; i < recent_writers_.size(); ++i) {
+      const std::thread::id t = recent_writers_[i];
+      if (t == std::thread::id()) continue;
+      bool seen = false;
+      for (std::size_t j = 0; j < i && !seen; ++j) seen = recent_writers_[j] == t;
+      if (!seen) ++expected;
+    }
+    expected = std::min(expected, max_group_);
+    if (expected < 2 || queue_.size() >= expected) return;
+    Writer& self = *queue_.front();
+    const auto end = Clock::now() + linger_;
+    lingering_ = true;
+    while (queue_.size() < expected) {
+      const std::size_t before = queue_.size();
+      const auto until = std::min(end, Clock::now() + linger_ / 2);
+      // RunWriteOnce wakes the lingering leader at each arrival.
+      self.cv.wait_until(lock, until, [&] { return queue_.size() > before; });
+      if (queue_.size() == before || Clock::now() >= end) break;
+    }
+    lingering_ = false;
   }
 
   // A writer with no one waiting behind it: one transaction, no savepoint, as simple as it gets.
@@ -523,6 +555,11 @@ class SqliteStore final : public Store {
 
   std::mutex queue_mu_;
   std::deque<Writer*> queue_;  // GUARDED_BY(queue_mu_); the front one leads or will lead
+  // The threads of the last writes (GUARDED_BY(queue_mu_)): how many writers to expect.
+  std::array<std::thread::id, 64> recent_writers_{};
+  std::size_t next_recent_ = 0;  // GUARDED_BY(queue_mu_)
+  bool lingering_ = false;       // GUARDED_BY(queue_mu_); the leader waits for company
+  const std::chrono::microseconds linger_{options_.commit_linger_us};
   // The writer connection and the group being run belong to the leader of the moment (the writer
   // at the front of the queue), which touches them without holding queue_mu_.
   std::unique_ptr<Connection> writer_;

@@ -21,22 +21,24 @@ struct ScheduleBudget {
 };
 
 // Solves a general instance as a set-packing integer program over schedules on GLPK
-// (docs/dispatch.md, "Schedules"): a column is a set of shifts one volunteer can work on one
-// day (no overlap, within the cap), or on several days when its shifts cross midnight; rows are
-// the shifts' headcounts and one choice per volunteer and day. Coverage first, then cost at the
-// optimal coverage. Each stage generates columns by exact pricing until none has a negative
-// reduced cost (the LP bound then holds for every schedule), solves the integer program on the
-// columns found, and, when that does not meet the bound, adds every schedule whose reduced cost
-// could still lead to a better plan and solves again. Returns method "exact_small" when both
-// stages are proven, else "heuristic_bounded" with the bounds proven so far (the cost bound
-// holds for every plan covering at least as much as the returned plan); nothing when the
-// instance exceeds `budget` before a plan is found. Deterministic.
+// (docs/dispatch.md, "Small and medium instances: the schedule program"): a column is a set of
+// shifts one volunteer can work on one day (no overlap, within the cap), or on several days
+// when its shifts cross midnight; rows are the shifts' headcounts and one choice per volunteer
+// and day. Coverage first, then cost at the optimal coverage. Each stage generates columns by
+// exact pricing, which gives a Lagrangian bound over every schedule; dives in the LP for a plan
+// (and runs GLPK's search in the coverage stage); and, when the plan does not meet the bound,
+// adds every schedule whose reduced cost could still lead to a better plan and solves the
+// integer program on those. Returns method "exact_small" when both stages are proven, else
+// "heuristic_bounded" with the bounds proven so far (the cost bound holds for every plan
+// covering at least as much as the returned plan); nothing when the instance exceeds `budget`
+// before a plan is found. Deterministic.
 std::optional<Solution> SolveSchedules(const Model& model, const ScheduleBudget& budget,
                                        const ProgressFn& progress);
 
-// Returns the plan of least cost among those covering at least as much as the feasible `plan`
-// ((shift, volunteer) pairs), by the schedule program's cost stage started from `plan`; method
-// "exact_small" when proven. Nothing when the instance exceeds `budget`. Deterministic.
+// Runs the schedule program's cost stage alone, from the feasible `plan` ((shift, volunteer)
+// pairs) and at its coverage: returns the cheapest plan found among those covering at least as
+// much (never dearer than `plan`), method "exact_small" when proven the cheapest. Nothing when
+// the instance exceeds `budget`. Deterministic.
 std::optional<Solution> ImproveCost(const Model& model,
                                     const std::vector<std::pair<int, int>>& plan,
                                     const ScheduleBudget& budget);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <barrier>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -308,6 +309,55 @@ TEST_F(SqliteGroupCommit, BackgroundCheckpointsKeepTheWalBounded) {
     EXPECT_EQ(Scalar("SELECT COUNT(*) FROM items"), 2000);
     EXPECT_EQ(IntegrityCheck(), "ok");
   }
+}
+
+// The leader of a group waits for the threads that wrote lately: four threads writing in
+// rounds share one COMMIT a round, however their arrivals spread. A lone thread never waits,
+// even with a linger long enough to show it.
+TEST_F(SqliteGroupCommit, LeaderWaitsForTheThreadsThatWroteLately) {
+  store_.reset();
+  SqliteOptions options;
+  options.commit_linger_us = 2'000'000;
+  store_ = Open(options);
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(store_->Write([&](Transaction& tx) { return Insert(tx, i); }).ok());
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s) << "a lone thread waited";
+  store_.reset();  // a store that has seen no writer yet
+  store_ = Open(options);
+
+  constexpr int kThreads = 4, kRounds = 5;
+  std::barrier round(kThreads + 1);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < kRounds; ++r) {
+        round.arrive_and_wait();
+        // Spread the arrivals: the leader must wait for the late ones.
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 * t));
+        EXPECT_TRUE(store_->Write([&](Transaction& tx) { return Insert(tx, 100 + 10 * r + t); }).ok());
+        round.arrive_and_wait();
+      }
+    });
+  }
+  // This thread writes too (it opened the store, so the store has seen it write).
+  SqliteWriteStats after_first{};
+  for (int r = 0; r < kRounds; ++r) {
+    round.arrive_and_wait();
+    EXPECT_TRUE(store_->Write([&](Transaction& tx) { return Insert(tx, 1000 + r); }).ok());
+    round.arrive_and_wait();
+    if (r == 0) after_first = Stats(*store_);  // every thread is now known
+  }
+  const auto rounds_end = std::chrono::steady_clock::now();
+  for (auto& t : threads) t.join();
+  const SqliteWriteStats end = Stats(*store_);
+  EXPECT_EQ(end.transactions - after_first.transactions,
+            std::uint64_t{(kThreads + 1) * (kRounds - 1)});
+  EXPECT_EQ(end.commits - after_first.commits, std::uint64_t{kRounds - 1});
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM items"), 20 + (kThreads + 1) * kRounds);
+  // Each wait ended when the last writer came, not at the end of the linger.
+  EXPECT_LT(rounds_end - start, 3s);
 }
 
 // Two stores on one file act as two processes: busy between them reruns whole groups.

@@ -256,6 +256,7 @@ struct SweepReport {
   int reminded = 0;
   int closed_turns = 0;
   int no_shows = 0;
+  int pruned_events = 0;  // live events older than a day removed (see Sweep)
 };
 
 struct WorkflowOptions {

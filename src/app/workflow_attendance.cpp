@@ -540,6 +540,13 @@ Result<std::string> Workflow::CalendarFeedFor(std::string_view token) {
 
 // ---- The sweep ----
 
+namespace {
+
+constexpr auto kEventLifetime = std::chrono::hours(24);
+constexpr std::int64_t kPruneBatch = 10000;
+
+}  // namespace
+
 Result<SweepReport> Workflow::Sweep() {
   const Timestamp now = clock_.Now();
   return store_.Write([&](store::Transaction& tx) -> Result<SweepReport> {
@@ -601,6 +608,19 @@ Result<SweepReport> Workflow::Sweep() {
     if (report.closed_turns > 0 || report.no_shows > 0 || report.escalated > 0) {
       MUSTER_TRY(PublishEvent(tx, now, "stats_changed"));
     }
+
+    // Live events older than about a day: live pages need what happens from now on, and the
+    // outbox of notifications is kept apart. Ids grow with time, so the cut is below the first
+    // row young enough (one index step past the rows it removes). The newest row always stays,
+    // so that SQLite never hands out again an id the event tails have passed; at most
+    // kPruneBatch rows a sweep keep the transaction short.
+    MUSTER_ASSIGN(
+        std::int64_t pruned,
+        tx.Exec("DELETE FROM events WHERE id < (SELECT MIN(x) FROM (SELECT COALESCE((SELECT "
+                "MIN(id) FROM events WHERE created_at >= ?), (SELECT MAX(id) FROM events)) AS x "
+                "UNION ALL SELECT (SELECT MIN(id) FROM events) + ? AS x) AS bounds)",
+                {UnixSeconds(now - kEventLifetime), kPruneBatch}));
+    report.pruned_events = static_cast<int>(pruned);
     return report;
   });
 }

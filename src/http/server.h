@@ -33,8 +33,8 @@ struct ServerOptions {
   // not hold up a loop); 0 means max(32, 8 per hardware thread), -1 none (offloaded routes then
   // run on their loop). Offloaded writes mostly wait for their group commit (store/), and a
   // group holds at most as many writes as there are threads waiting: 32 threads let a burst of
-  // sign-ups share commits in groups of up to 32 (in process, about 70 us of CPU per sign-up
-  // instead of 90 with 4 threads and 110 with 1; bench/http/signup_bench).
+  // sign-ups share commits in groups of up to 32 (about 25 a COMMIT through HTTP, with the
+  // store's commit linger; docs/performance.md).
   int handler_threads = 0;
   // Event loops the io threads run; connections are spread over the loops and stay on theirs.
   // 0 means one loop per thread: cheapest per request, but a handler that blocks holds up the

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <type_traits>
 
 #include "base/result.h"
@@ -27,6 +29,34 @@ class Store {
     return Run(true, std::forward<F>(fn));
   }
 
+  // Runs `fn` in a read-write transaction as Write does, without waiting for it: `done` is called
+  // once, with what `fn` returned or the error that ended the transaction, after the transaction
+  // has ended (committed or not). For a caller that must not block (an event loop): `fn` and
+  // `done` are moved into the store and run on a thread of its choosing; a store without a
+  // writer thread of its own may run both before WriteAsync returns. `done` must be short and
+  // must not call Write: it may run on the thread that runs everyone's write functions. An
+  // exception thrown by `fn` reaches `done` as kInternal.
+  template <typename F, typename D>
+  void WriteAsync(F fn, D done) {
+    using R = std::invoke_result_t<F&, Transaction&>;
+    struct Job {
+      F fn;
+      D done;
+      std::optional<R> out;
+    };
+    auto job = std::make_shared<Job>(Job{std::move(fn), std::move(done), std::nullopt});
+    RunWriteAsync(
+        [job](Transaction& tx) -> Status {
+          job->out.emplace(job->fn(tx));
+          if (!job->out->ok()) return job->out->error();
+          return Ok();
+        },
+        [job](Status s) {
+          if (!s.ok()) return job->done(R(std::move(s).error()));
+          job->done(std::move(*job->out));
+        });
+  }
+
   // Runs `fn` in a read-only transaction that sees one consistent snapshot.
   template <typename F>
   auto Read(F&& fn) -> std::invoke_result_t<F, Transaction&> {
@@ -40,6 +70,19 @@ class Store {
  protected:
   // Runs `fn` in a transaction, retrying as described above.
   virtual Status RunTransaction(bool write, const std::function<Status(Transaction&)>& fn) = 0;
+
+  // Runs `fn` in a write transaction as RunTransaction does and then calls `done` with the
+  // outcome, as WriteAsync describes. This default runs both on the caller's thread.
+  using WriteDone = std::function<void(Status)>;
+  virtual void RunWriteAsync(std::function<Status(Transaction&)> fn, WriteDone done) {
+    Status s = Ok();
+    try {
+      s = RunTransaction(true, fn);
+    } catch (const std::exception& e) {
+      s = Internal(std::string("the write function threw: ") + e.what());
+    }
+    done(std::move(s));
+  }
 
  private:
   template <typename F>

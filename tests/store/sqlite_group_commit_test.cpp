@@ -8,9 +8,11 @@
 #include <atomic>
 #include <barrier>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -138,6 +140,55 @@ TEST_F(SqliteGroupCommit, QueuedWritesShareOneCommit) {
   EXPECT_EQ(after.commits - before.commits, 2u);  // the held write, then all ten at once
   EXPECT_EQ(after.transactions - before.transactions, std::uint64_t{kWrites + 1});
   EXPECT_EQ(after.largest_group, std::uint64_t{kWrites});
+}
+
+// Asynchronous writes queued while a group runs form the next group by themselves, led by the
+// store's own thread, and waiting writes queued among them join it.
+TEST_F(SqliteGroupCommit, AsyncWritesQueuedMeanwhileShareOneCommit) {
+  constexpr int kAsync = 12;
+  SqliteWriteStats before = Stats(*store_);
+  std::mutex mu;
+  std::condition_variable cv;
+  int answered = 0, ok = 0;
+  std::atomic<bool> holding{false};
+  std::thread waiting;
+  std::thread holder([&] {
+    EXPECT_TRUE(store_
+                    ->Write([&](Transaction& tx) -> Status {
+                      holding = true;
+                      while (Stats(*store_).queued < kAsync + 2) std::this_thread::sleep_for(1ms);
+                      return Insert(tx, -1);
+                    })
+                    .ok());
+  });
+  while (!holding) std::this_thread::sleep_for(1ms);
+  for (int i = 0; i < kAsync; ++i) {
+    store_->WriteAsync([i](Transaction& tx) { return Insert(tx, i); }, [&](Status s) {
+      std::lock_guard lock(mu);
+      ++answered;
+      ok += s.ok() ? 1 : 0;
+      cv.notify_all();
+    });
+    if (i == kAsync / 2) {
+      // A waiting write in the middle: carried by the same group, it returns after its COMMIT.
+      waiting = std::thread([&] {
+        EXPECT_TRUE(store_->Write([](Transaction& tx) { return Insert(tx, 1000); }).ok());
+      });
+      while (Stats(*store_).queued < static_cast<std::uint64_t>(i) + 3) {
+        std::this_thread::sleep_for(1ms);
+      }
+    }
+  }
+  holder.join();
+  std::unique_lock lock(mu);
+  ASSERT_TRUE(cv.wait_for(lock, 30s, [&] { return answered == kAsync; }));
+  EXPECT_EQ(ok, kAsync);
+  lock.unlock();
+  waiting.join();
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM items"), kAsync + 2);
+  SqliteWriteStats after = Stats(*store_);
+  EXPECT_EQ(after.commits - before.commits, 2u);  // the held write, then all the others at once
+  EXPECT_EQ(after.largest_group, std::uint64_t{kAsync + 1});
 }
 
 TEST_F(SqliteGroupCommit, GroupSizeIsBounded) {
@@ -483,6 +534,47 @@ TEST_F(SqliteGroupCommitFaults, BusyCommitRerunsTheWholeGroup) {
   EXPECT_EQ(runs_.load(), 12);  // each function ran twice: the lost group, then the rerun
   for (int i = 0; i < 6; ++i) EXPECT_EQ(Count("k = " + std::to_string(i)), 1) << i;
   EXPECT_EQ(Stats(*store_).transactions - before.transactions, 7u);
+}
+
+// Asynchronous writes whose COMMIT meets contention run again, at the back of the queue: each
+// is answered once, as done, and stored once.
+TEST_F(SqliteGroupCommitFaults, BusyCommitRerunsAsyncWrites) {
+  constexpr int kWrites = 6;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Status> results;
+  std::atomic<bool> holding{false};
+  std::thread holder([&] {
+    EXPECT_TRUE(store_
+                    ->Write([&](Transaction& tx) -> Status {
+                      holding = true;
+                      while (Stats(*store_).queued < kWrites + 1) std::this_thread::sleep_for(1ms);
+                      return Insert(tx, -1);
+                    })
+                    .ok());
+  });
+  while (!holding) std::this_thread::sleep_for(1ms);
+  for (int i = 0; i < kWrites; ++i) {
+    store_->WriteAsync(
+        [this, i, first_run = true](Transaction& tx) mutable -> Status {
+          ++runs_;
+          if (i == 0 && first_run) vfs_.FailWalWrites(1, SQLITE_BUSY);
+          first_run = false;
+          return Insert(tx, i);
+        },
+        [&](Status s) {
+          std::lock_guard lock(mu);
+          results.push_back(std::move(s));
+          cv.notify_all();
+        });
+  }
+  holder.join();
+  std::unique_lock lock(mu);
+  ASSERT_TRUE(cv.wait_for(lock, 30s, [&] { return results.size() == kWrites; }));
+  for (const Status& s : results) EXPECT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(vfs_.failed_writes(), 1u);
+  EXPECT_EQ(runs_.load(), 2 * kWrites);
+  for (int i = 0; i < kWrites; ++i) EXPECT_EQ(Count("k = " + std::to_string(i)), 1) << i;
 }
 
 // A statement that fails so that SQLite ends the whole open transaction (an I/O error while a big

@@ -2,7 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <limits>
+#include <mutex>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -31,6 +37,12 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 
   std::int64_t CountRows() {
     auto n = store_->Read([](Transaction& tx) { return tx.QueryInt("SELECT COUNT(*) FROM counters", {}); });
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? n->value_or(-1) : -1;
+  }
+
+  std::int64_t Scalar(const std::string& sql) {
+    auto n = store_->Read([&](Transaction& tx) { return tx.QueryInt(sql, {}); });
     EXPECT_TRUE(n.ok());
     return n.ok() ? n->value_or(-1) : -1;
   }
@@ -286,6 +298,146 @@ TEST_P(StoreContract, SyntaxErrorIsInternalNotRetried) {
   });
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, ErrorCode::kInternal);
+}
+
+// Collects the outcomes of asynchronous writes and waits for them.
+class Outcomes {
+ public:
+  // Returns the callback for one more write; each must be called exactly once.
+  std::function<void(Result<std::int64_t>)> Expect() {
+    std::lock_guard lock(mu_);
+    ++pending_;
+    return [this](Result<std::int64_t> r) {
+      std::lock_guard guard(mu_);
+      if (r.ok()) {
+        ++ok_;
+      } else {
+        codes_.push_back(r.error().code);
+        messages_.push_back(r.error().message);
+      }
+      if (--pending_ == 0) cv_.notify_all();
+    };
+  }
+  // Waits until every expected callback ran (at most 60 s); returns whether they all did.
+  bool Wait() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(60), [&] { return pending_ == 0; });
+  }
+  int ok() const { return ok_; }
+  const std::vector<ErrorCode>& codes() const { return codes_; }
+  const std::vector<std::string>& messages() const { return messages_; }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int pending_ = 0;
+  int ok_ = 0;
+  std::vector<ErrorCode> codes_;
+  std::vector<std::string> messages_;
+};
+
+// Every asynchronous write is answered once, with what its function returned; those that failed
+// changed nothing.
+TEST_P(StoreContract, WriteAsyncAnswersEachWriteOnce) {
+  constexpr int kThreads = 4, kEach = 100;
+  Outcomes outcomes;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string name = std::to_string(t) + "-" + std::to_string(i);
+        store_->WriteAsync(
+            [name, i](Transaction& tx) -> Result<std::int64_t> {
+              MUSTER_TRY(tx.Exec("INSERT INTO counters (name, n) VALUES (?, ?)",
+                                 {name, std::int64_t{i}}));
+              if (i % 5 == 0) return Invalid("n", "a multiple of five", "range");
+              return std::int64_t{i};
+            },
+            outcomes.Expect());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(outcomes.Wait());
+  EXPECT_EQ(outcomes.ok(), kThreads * kEach * 4 / 5);
+  ASSERT_EQ(outcomes.codes().size(), static_cast<std::size_t>(kThreads * kEach / 5));
+  for (ErrorCode code : outcomes.codes()) EXPECT_EQ(code, ErrorCode::kValidationFailed);
+  EXPECT_EQ(CountRows(), kThreads * kEach * 4 / 5);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM counters WHERE n % 5 = 0"), 0);
+}
+
+// Waiting and asynchronous writes of one cap share it: never more than the cap is granted.
+TEST_P(StoreContract, WriteAsyncAndWriteShareACap) {
+  ASSERT_TRUE(store_->Write([](Transaction& tx) {
+                      return tx.Exec("INSERT INTO counters (name, n) VALUES ('cap', 0)");
+                    }).ok());
+  constexpr int kThreads = 4, kEach = 30, kCap = 53;
+  auto take = [](Transaction& tx) {
+    return tx.Exec("UPDATE counters SET n = n + 1 WHERE name = 'cap' AND n < ?",
+                   {std::int64_t{kCap}});
+  };
+  std::atomic<int> granted{0};
+  Outcomes outcomes;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        if (t % 2 == 0) {
+          auto changed = store_->Write(take);
+          if (changed.ok() && *changed == 1) ++granted;
+          continue;
+        }
+        auto count = outcomes.Expect();
+        store_->WriteAsync(take, [&granted, count](Result<std::int64_t> r) {
+          if (r.ok() && *r == 1) ++granted;
+          count(std::move(r));
+        });
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(outcomes.Wait());
+  EXPECT_TRUE(outcomes.codes().empty());
+  EXPECT_EQ(granted.load(), kCap);
+  EXPECT_EQ(Scalar("SELECT n FROM counters WHERE name = 'cap'"), kCap);
+}
+
+// An exception thrown by an asynchronous write's function reaches its callback as kInternal
+// naming it, and its work is undone.
+TEST_P(StoreContract, WriteAsyncTurnsAnExceptionIntoInternal) {
+  Outcomes outcomes;
+  store_->WriteAsync(
+      [](Transaction& tx) -> Result<std::int64_t> {
+        MUSTER_TRY(tx.Exec("INSERT INTO counters (name, n) VALUES ('thrown', 1)"));
+        throw std::runtime_error("out of paper");
+      },
+      outcomes.Expect());
+  ASSERT_TRUE(outcomes.Wait());
+  ASSERT_EQ(outcomes.codes().size(), 1u);
+  EXPECT_EQ(outcomes.codes()[0], ErrorCode::kInternal);
+  EXPECT_NE(outcomes.messages()[0].find("out of paper"), std::string::npos)
+      << outcomes.messages()[0];
+  EXPECT_EQ(CountRows(), 0);
+}
+
+// A store closed with asynchronous writes queued finishes them first: each is answered, and
+// those answered as done are in the database when it is opened again.
+TEST_P(StoreContract, ClosingFinishesQueuedAsyncWrites) {
+  constexpr int kWrites = 300;
+  Outcomes outcomes;
+  for (int i = 0; i < kWrites; ++i) {
+    store_->WriteAsync(
+        [i](Transaction& tx) {
+          return tx.Exec("INSERT INTO counters (name, n) VALUES (?, ?)",
+                         {"w" + std::to_string(i), std::int64_t{i}});
+        },
+        outcomes.Expect());
+  }
+  store_.reset();
+  ASSERT_TRUE(outcomes.Wait());
+  EXPECT_EQ(outcomes.ok(), kWrites);
+  store_ = ReopenLastStore(GetParam());
+  EXPECT_EQ(CountRows(), kWrites);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,

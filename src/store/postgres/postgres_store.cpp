@@ -4,7 +4,9 @@
 
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <deque>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -197,6 +199,15 @@ class PostgresStore final : public Store {
  public:
   explicit PostgresStore(PostgresOptions options) : options_(std::move(options)) {}
 
+  ~PostgresStore() override {
+    {
+      std::lock_guard lock(async_mu_);
+      async_stop_ = true;
+    }
+    async_cv_.notify_all();
+    for (std::thread& t : async_threads_) t.join();  // after the queued writes ran
+  }
+
   Status Init() {
     MUSTER_ASSIGN(auto conn, Connection::Open(options_.conninfo));
     Release(std::move(conn));
@@ -220,7 +231,40 @@ class PostgresStore final : public Store {
     }
   }
 
+  // A transaction waits on the server's round trips, so asynchronous writes run on threads of
+  // their own (kAsyncThreads, started at the first), each as Write runs it.
+  void RunWriteAsync(std::function<Status(Transaction&)> fn, WriteDone done) override {
+    std::call_once(async_started_, [this] {
+      for (int i = 0; i < kAsyncThreads; ++i) async_threads_.emplace_back([this] { AsyncLoop(); });
+    });
+    {
+      std::lock_guard lock(async_mu_);
+      async_queue_.push_back({std::move(fn), std::move(done)});
+    }
+    async_cv_.notify_one();
+  }
+
  private:
+  static constexpr int kAsyncThreads = 32;
+
+  struct AsyncWrite {
+    std::function<Status(Transaction&)> fn;
+    WriteDone done;
+  };
+
+  void AsyncLoop() {
+    std::unique_lock lock(async_mu_);
+    for (;;) {
+      async_cv_.wait(lock, [&] { return async_stop_ || !async_queue_.empty(); });
+      if (async_queue_.empty()) return;  // stopping, and nothing left
+      AsyncWrite write = std::move(async_queue_.front());
+      async_queue_.pop_front();
+      lock.unlock();
+      Store::RunWriteAsync(std::move(write.fn), std::move(write.done));
+      lock.lock();
+    }
+  }
+
   struct Attempt {
     Status status;
     bool retry = false;
@@ -263,6 +307,12 @@ class PostgresStore final : public Store {
   }
 
   PostgresOptions options_;
+  std::once_flag async_started_;
+  std::mutex async_mu_;
+  std::condition_variable async_cv_;
+  std::deque<AsyncWrite> async_queue_;  // GUARDED_BY(async_mu_)
+  bool async_stop_ = false;             // GUARDED_BY(async_mu_)
+  std::vector<std::thread> async_threads_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_;  // GUARDED_BY(mu_)
 };

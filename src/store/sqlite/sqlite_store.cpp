@@ -219,11 +219,19 @@ struct Attempt {
   bool retry = false;  // the failure was contention: rerun the whole function
 };
 
-// One Write call in the writer queue. Lives on its caller's stack; the leader of its group fills
-// in the outcome before setting `done`.
+// One write in the writer queue. A Write call's lives on its caller's stack and the leader of
+// its group fills in the outcome before setting `done`; a WriteAsync call's lives on the heap,
+// owns its function, and is handed to `on_done` and deleted by the leader that finishes it.
 struct Writer {
-  explicit Writer(const TxFn& f) : fn(f) {}
-  const TxFn& fn;
+  explicit Writer(const TxFn& f) : fn(&f) {}
+  Writer(TxFn f, std::function<void(Status)> d, Clock::time_point give_up)
+      : own(std::move(f)), fn(&own), on_done(std::move(d)), deadline(give_up) {}
+  bool async() const { return static_cast<bool>(on_done); }
+
+  TxFn own;  // an asynchronous write's function
+  const TxFn* fn;
+  std::function<void(Status)> on_done;  // set for asynchronous writes
+  Clock::time_point deadline;           // asynchronous writes: when contention ends the reruns
   Attempt outcome;
   std::exception_ptr exception;  // what fn threw, rethrown to its caller
   bool applied = false;          // fn succeeded inside the group's open transaction
@@ -235,10 +243,21 @@ struct Writer {
 // exception.
 Status Call(Writer& w, Transaction& tx) {
   try {
-    return w.fn(tx);
+    return (*w.fn)(tx);
   } catch (...) {
     w.exception = std::current_exception();
     return Internal("the write function threw");
+  }
+}
+
+// Returns the text of an exception an asynchronous write's function threw.
+std::string ExceptionText(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& thrown) {
+    return thrown.what();
+  } catch (...) {
+    return "unknown exception";
   }
 }
 
@@ -258,6 +277,14 @@ class SqliteStore final : public Store {
         max_group_(static_cast<std::size_t>(std::max(1, options_.max_group))) {}
 
   ~SqliteStore() override {
+    if (async_leader_.joinable()) {
+      {
+        std::lock_guard lock(queue_mu_);
+        async_stop_ = true;
+      }
+      async_cv_.notify_one();
+      async_leader_.join();  // after it finished every queued asynchronous write
+    }
     if (checkpointer_.joinable()) {
       {
         std::lock_guard lock(checkpoint_mu_);
@@ -277,6 +304,7 @@ class SqliteStore final : public Store {
       sqlite3_wal_hook(writer_->db(), &SqliteStore::AfterCommit, this);
       checkpointer_ = std::thread([this] { CheckpointLoop(); });
     }
+    async_leader_ = std::thread([this] { AsyncLeaderLoop(); });
     return Ok();
   }
 
@@ -304,28 +332,96 @@ class SqliteStore final : public Store {
     }
   }
 
+  // Queues the write and returns; the thread of asynchronous writes leads its group when it
+  // reaches the front of the queue, or a waiting Write's caller carries it in its group. Either
+  // calls `done` after the COMMIT. Contention reruns it at the back of the queue.
+  void RunWriteAsync(TxFn fn, WriteDone done) override {
+    if (leader_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
+      return done(Internal("WriteAsync called from inside a write transaction of the same store"));
+    }
+    auto* w = new Writer(std::move(fn), std::move(done), Clock::now() + kRetryBudget);
+    std::lock_guard lock(queue_mu_);
+    Enqueue(w);
+  }
+
  private:
   // Queues `fn`, leads its group if it reaches the front first, and returns once the group's
   // transaction has ended.
   Attempt RunWriteOnce(const TxFn& fn) {
     Writer w(fn);
     std::unique_lock lock(queue_mu_);
-    queue_.push_back(&w);
-    queued_.store(queue_.size(), std::memory_order_relaxed);
     recent_writers_[next_recent_++ % recent_writers_.size()] = std::this_thread::get_id();
-    if (lingering_) queue_.front()->cv.notify_one();
+    Enqueue(&w);
     while (!w.done && queue_.front() != &w) w.cv.wait(lock);
-    if (!w.done) Lead(lock);
-    lock.unlock();
+    if (!w.done) {
+      std::vector<Writer*> finished = Lead(lock, /*linger=*/true);
+      lock.unlock();
+      Complete(finished);
+    } else {
+      lock.unlock();
+    }
     if (w.exception) std::rethrow_exception(w.exception);
     return std::move(w.outcome);
   }
 
+  // Appends `w` to the queue. A writer that finds the queue empty leads at once (wakes the
+  // thread of asynchronous writes for one of those); a leader waiting for company learns of it.
+  // REQUIRES: queue_mu_ held.
+  void Enqueue(Writer* w) {
+    queue_.push_back(w);
+    queued_.store(queue_.size(), std::memory_order_relaxed);
+    if (queue_.size() == 1) {
+      if (w->async()) async_cv_.notify_one();
+    } else if (lingering_) {
+      queue_.front()->cv.notify_one();
+    }
+  }
+
+  // Wakes whoever leads the writer at the front of the queue. REQUIRES: queue_mu_ held.
+  void WakeFront() {
+    if (queue_.empty()) return;
+    if (queue_.front()->async()) {
+      async_cv_.notify_one();
+    } else {
+      queue_.front()->cv.notify_one();
+    }
+  }
+
+  // The thread of asynchronous writes: leads each group whose front writer is asynchronous
+  // (their callers do not wait to lead). Never lingers: its writers do not block while queued,
+  // so company comes by itself as the previous group runs. Ends once stopped and drained.
+  void AsyncLeaderLoop() {
+    std::unique_lock lock(queue_mu_);
+    for (;;) {
+      async_cv_.wait(lock, [&] {
+        return (!queue_.empty() && queue_.front()->async()) || (async_stop_ && queue_.empty());
+      });
+      if (queue_.empty()) return;
+      std::vector<Writer*> finished = Lead(lock, /*linger=*/false);
+      lock.unlock();
+      Complete(finished);
+      lock.lock();
+    }
+  }
+
+  // Hands each finished asynchronous writer its outcome and frees it. Without queue_mu_.
+  static void Complete(std::vector<Writer*>& finished) {
+    for (Writer* w : finished) {
+      std::unique_ptr<Writer> owned(w);
+      Status s = std::move(w->outcome.status);
+      if (w->exception) s = Internal("the write function threw: " + ExceptionText(w->exception));
+      w->on_done(std::move(s));
+    }
+  }
+
   // Takes the writers at the front of the queue, runs them as one transaction, wakes them, and
-  // hands the lead to the next writer waiting.
-  // REQUIRES: `lock` holds queue_mu_; the caller's writer is at the front of the queue.
-  void Lead(std::unique_lock<std::mutex>& lock) {
-    Linger(lock);
+  // hands the lead to the next writer waiting. Returns the asynchronous writers of the group that
+  // are finished, for the caller to complete once it released the lock (those that met
+  // contention are queued again, at the back, until their retry budget ends).
+  // REQUIRES: `lock` holds queue_mu_; the writer at the front of the queue is the caller's (or,
+  // on the thread of asynchronous writes, an asynchronous one).
+  std::vector<Writer*> Lead(std::unique_lock<std::mutex>& lock, bool linger) {
+    if (linger) Linger(lock);
     std::size_t n = std::min(queue_.size(), max_group_);
     group_.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
@@ -336,15 +432,29 @@ class SqliteStore final : public Store {
       RunGroup();
     }
     leader_.store(std::thread::id(), std::memory_order_relaxed);
+    std::vector<Writer*> finished;
+    const auto now = Clock::now();
     lock.lock();
     for (Writer* w : group_) {
       queue_.pop_front();
+      if (w->async()) {
+        if (w->outcome.retry && now < w->deadline && !w->exception) {
+          w->outcome = {};
+          w->applied = false;
+          queue_.push_back(w);
+        } else {
+          if (w->outcome.retry) w->outcome.status = Unavailable("the database stayed busy; try again");
+          finished.push_back(w);
+        }
+        continue;
+      }
       w->done = true;
       // Under the lock: once `done` is seen, the writer (and its cv) may be gone.
       w->cv.notify_one();
     }
     queued_.store(queue_.size(), std::memory_order_relaxed);
-    if (!queue_.empty()) queue_.front()->cv.notify_one();
+    WakeFront();
+    return finished;
   }
 
   // Waits for company before a group starts (SqliteOptions::commit_linger_us): until as many
@@ -559,6 +669,10 @@ class SqliteStore final : public Store {
   std::array<std::thread::id, 64> recent_writers_{};
   std::size_t next_recent_ = 0;  // GUARDED_BY(queue_mu_)
   bool lingering_ = false;       // GUARDED_BY(queue_mu_); the leader waits for company
+  // The thread that leads groups whose front writer is asynchronous (WriteAsync).
+  std::condition_variable async_cv_;
+  bool async_stop_ = false;  // GUARDED_BY(queue_mu_)
+  std::thread async_leader_;
   const std::chrono::microseconds linger_{options_.commit_linger_us};
   // The writer connection and the group being run belong to the leader of the moment (the writer
   // at the front of the queue), which touches them without holding queue_mu_.

@@ -38,6 +38,7 @@ struct Router::Route {
   std::string pattern;
   std::vector<std::string> param_names;
   Handler handler;
+  AsyncHandler async_handler;
   RouteOptions options;
   std::size_t index = 0;
 };
@@ -59,6 +60,15 @@ Router::Router() : root_(std::make_unique<Node>()) {}
 Router::~Router() = default;
 
 void Router::Add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
+  AddRoute(method, pattern, options).handler = std::move(handler);
+}
+
+void Router::AddAsync(Method method, std::string_view pattern, AsyncHandler handler,
+                      RouteOptions options) {
+  AddRoute(method, pattern, options).async_handler = std::move(handler);
+}
+
+Router::Route& Router::AddRoute(Method method, std::string_view pattern, RouteOptions options) {
   std::vector<std::string_view> segments;
   if (!SplitPath(pattern, segments)) {
     throw std::invalid_argument("route pattern must start with '/': " + std::string(pattern));
@@ -91,11 +101,11 @@ void Router::Add(Method method, std::string_view pattern, Handler handler, Route
   }
   route->method = method;
   route->pattern = std::string(pattern);
-  route->handler = std::move(handler);
   route->options = options;
   route->index = routes_.size();
   node->by_method[MethodIndex(method)] = route.get();
   routes_.push_back(std::move(route));
+  return *routes_.back();
 }
 
 void Router::Get(std::string_view pattern, Handler handler, RouteOptions options) {
@@ -110,6 +120,12 @@ void Router::Put(std::string_view pattern, Handler handler, RouteOptions options
 void Router::Delete(std::string_view pattern, Handler handler, RouteOptions options) {
   Add(Method::kDelete, pattern, std::move(handler), options);
 }
+
+void Reply::Send(Response response) const {
+  sink_->Deliver([response = std::move(response)]() mutable { return std::move(response); });
+}
+
+void Reply::SendFrom(std::function<Response()> build) const { sink_->Deliver(std::move(build)); }
 
 void Router::SetFallback(Handler handler, RouteOptions options) {
   fallback_ = std::make_unique<Route>();
@@ -182,7 +198,11 @@ RouteMatch Router::Match(Method method, std::string_view path) const {
     match.params.emplace_back(route->param_names[i], std::move(*decoded));
   }
   match.kind = RouteMatch::Kind::kFound;
-  match.handler = &route->handler;
+  if (route->async_handler) {
+    match.async_handler = &route->async_handler;
+  } else {
+    match.handler = &route->handler;
+  }
   match.options = &route->options;
   match.pattern = &route->pattern;
   match.route_index = route->index;

@@ -19,6 +19,39 @@ namespace muster::http {
 // its text.
 using Handler = std::function<Response(const Request&)>;
 
+// How an asynchronous handler answers: hand it on to the code that finishes the work (a write
+// queued in the store) and call Send once, from any thread. Copies share one answer: the first
+// Send counts, later ones are ignored. If the last copy goes without a Send, the request is
+// answered 500 and the error logged, so no connection waits forever.
+class Reply {
+ public:
+  // The server's side of a reply.
+  class Sink {
+   public:
+    virtual ~Sink() = default;
+    // Sends what `build` returns; called once at most. `build` runs on the connection's thread.
+    virtual void Deliver(std::function<Response()> build) = 0;
+  };
+
+  explicit Reply(std::shared_ptr<Sink> sink) : sink_(std::move(sink)) {}
+
+  // Sends `response`.
+  void Send(Response response) const;
+  // Runs `build` on the connection's event loop and sends what it returns: for answers worth
+  // encoding off the thread that finished the work (which may be serving many). An exception
+  // `build` throws is answered 500.
+  void SendFrom(std::function<Response()> build) const;
+
+ private:
+  std::shared_ptr<Sink> sink_;
+};
+
+// An asynchronous handler. The server calls it on the connection's event loop with a request
+// valid only during the call (copy what the work needs); it must return quickly, leaving the
+// work to other threads, which answer through the Reply. For work that waits on a queue
+// (sign-ups waiting for their group commit) without holding a thread per request.
+using AsyncHandler = std::function<void(const Request&, Reply)>;
+
 // What a route may change about how the server treats its requests.
 struct RouteOptions {
   // The largest body accepted, in bytes; 0 means the server's default (ServerOptions).
@@ -41,7 +74,8 @@ struct RouteInfo {
 struct RouteMatch {
   enum class Kind { kFound, kNotFound, kMethodNotAllowed };
   Kind kind = Kind::kNotFound;
-  const Handler* handler = nullptr;       // kFound only
+  const Handler* handler = nullptr;       // kFound only, unless the route is asynchronous
+  const AsyncHandler* async_handler = nullptr;  // kFound only, for asynchronous routes
   const RouteOptions* options = nullptr;  // kFound only
   const std::string* pattern = nullptr;   // kFound only; outlives the router's use
   std::size_t route_index = 0;            // kFound only: index in Routes()
@@ -69,6 +103,9 @@ class Router {
   void Post(std::string_view pattern, Handler handler, RouteOptions options = {});
   void Put(std::string_view pattern, Handler handler, RouteOptions options = {});
   void Delete(std::string_view pattern, Handler handler, RouteOptions options = {});
+  // Registers an asynchronous handler (RouteOptions::offload does not apply to it).
+  void AddAsync(Method method, std::string_view pattern, AsyncHandler handler,
+                RouteOptions options = {});
 
   // Sets the handler for GET and HEAD requests whose path matches no pattern (the web interface's
   // static files); without one such requests answer 404. The fallback is not listed by Routes().
@@ -87,6 +124,8 @@ class Router {
   struct Node;
   struct Route;
 
+  // Adds a route for `method` and `pattern` and returns it for the caller to set its handler.
+  Route& AddRoute(Method method, std::string_view pattern, RouteOptions options);
   const Node* Walk(const Node& node, const std::vector<std::string_view>& segments, std::size_t at,
                    std::vector<std::string_view>& values) const;
 

@@ -72,6 +72,21 @@ void ServerCore::LogError(std::string_view line) const {
   std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
 }
 
+void ServerCore::BeginReply() {
+  std::lock_guard lock(replies_mu);
+  ++pending_replies;
+}
+
+void ServerCore::EndReply() {
+  std::lock_guard lock(replies_mu);
+  if (--pending_replies == 0) replies_cv.notify_all();
+}
+
+void ServerCore::WaitForReplies() {
+  std::unique_lock lock(replies_mu);
+  replies_cv.wait(lock, [&] { return pending_replies == 0; });
+}
+
 void ServerCore::Register(const std::shared_ptr<Session>& session) {
   std::lock_guard lock(sessions_mu);
   sessions.emplace(session.get(), session);
@@ -217,6 +232,7 @@ void Server::Stop() {
   }
   // Handlers still running hold their sessions; their answers land on closed connections.
   if (core.handler_pool) core.handler_pool->join();
+  core.WaitForReplies();
   impl.work.clear();
   for (auto& loop : core.loops) loop->stop();
   for (auto& thread : impl.threads) thread.join();

@@ -87,6 +87,15 @@ struct ServerCore {
   boost::asio::io_context& NextLoop();
   std::atomic<std::size_t> next_loop{0};
 
+  // Answers of asynchronous handlers not yet delivered (Reply): Stop() waits for them, as it
+  // waits for the handler pool, so that nothing delivers into a stopped server.
+  void BeginReply();
+  void EndReply();
+  void WaitForReplies();
+  std::mutex replies_mu;
+  std::condition_variable replies_cv;
+  std::size_t pending_replies = 0;  // GUARDED_BY(replies_mu)
+
   std::string request_id_prefix;
   std::atomic<std::uint64_t> next_request_id{1};
 

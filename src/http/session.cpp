@@ -7,6 +7,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <atomic>
 #include <limits>
 
 #include "base/time.h"
@@ -95,29 +96,40 @@ std::string AcceptableRequestId(beast::string_view sent) {
   return std::string(sent.data(), sent.size());
 }
 
-// Runs `handler` and turns an escaping exception into a 500 naming the request id.
-Response Invoke(const Handler& handler, const Request& request, ServerCore& core) {
-  core.http_metrics.in_flight.Increment();
+// Logs a handler's failure and returns the 500 that answers it.
+Response HandlerFailed(ServerCore& core, std::string_view request_id, std::string_view route,
+                       std::string_view failure) {
+  std::string line = "{\"level\":\"error\",\"request_id\":\"";
+  AppendJsonEscaped(line, request_id);
+  line += "\",\"route\":\"";
+  AppendJsonEscaped(line, route);
+  line += "\",\"message\":\"";
+  AppendJsonEscaped(line, failure);
+  line += "\"}";
+  core.LogError(line);
+  return InternalErrorResponse(std::string(request_id));
+}
+
+// Runs `fn` and turns an escaping exception into a 500 naming the request id.
+template <typename F>
+Response Guarded(F&& fn, ServerCore& core, std::string_view request_id, std::string_view route) {
   std::string failure;
   try {
-    Response response = handler(request);
-    core.http_metrics.in_flight.Decrement();
-    return response;
+    return fn();
   } catch (const std::exception& e) {
     failure = e.what();
   } catch (...) {
     failure = "unknown exception";
   }
+  return HandlerFailed(core, request_id, route, "handler threw: " + failure);
+}
+
+Response Invoke(const Handler& handler, const Request& request, ServerCore& core) {
+  core.http_metrics.in_flight.Increment();
+  Response response = Guarded([&] { return handler(request); }, core, request.request_id,
+                              request.route_pattern);
   core.http_metrics.in_flight.Decrement();
-  std::string line = "{\"level\":\"error\",\"request_id\":\"";
-  AppendJsonEscaped(line, request.request_id);
-  line += "\",\"route\":\"";
-  AppendJsonEscaped(line, request.route_pattern);
-  line += "\",\"message\":\"handler threw: ";
-  AppendJsonEscaped(line, failure);
-  line += "\"}";
-  core.LogError(line);
-  return InternalErrorResponse(request.request_id);
+  return response;
 }
 
 Request BuildRequest(bhttp::request<bhttp::string_body>&& message, RouteMatch& match) {
@@ -287,6 +299,7 @@ void Session::Dispatch() {
   Request request = BuildRequest(parser_->release(), match_);
   request.remote_address = remote_address_;
   request.request_id = request_id_;
+  if (match_.async_handler != nullptr) return DispatchAsync(std::move(request));
   const Handler* handler = match_.handler;
   if (!match_.options->offload || !core_.handler_pool) {
     return OnHandled(Invoke(*handler, request, core_));
@@ -299,6 +312,62 @@ void Session::Dispatch() {
       self->OnHandled(std::move(response));
     });
   });
+}
+
+// The reply of one asynchronous request: delivers the answer to its session's loop, once, or a
+// 500 if it is dropped unsent. Counted in ServerCore::pending_replies until delivered.
+class SessionReply final : public Reply::Sink {
+ public:
+  SessionReply(std::shared_ptr<Session> session, std::string request_id, std::string route)
+      : session_(std::move(session)),
+        request_id_(std::move(request_id)),
+        route_(std::move(route)) {
+    session_->core_.http_metrics.in_flight.Increment();
+    session_->core_.BeginReply();
+  }
+
+  ~SessionReply() override {
+    if (delivered_.exchange(true)) return;
+    Post([core = &session_->core_, id = request_id_, route = route_] {
+      return HandlerFailed(*core, id, route, "the handler dropped its reply unanswered");
+    });
+  }
+
+  void Deliver(std::function<Response()> build) override {
+    if (delivered_.exchange(true)) return;
+    Post(std::move(build));
+  }
+
+ private:
+  void Post(std::function<Response()> build) {
+    ServerCore& core = session_->core_;
+    auto executor = session_->stream_.get_executor();
+    net::post(executor, [self = session_, build = std::move(build), id = request_id_,
+                         route = route_]() mutable {
+      self->OnHandled(Guarded(build, self->core_, id, route));
+    });
+    core.http_metrics.in_flight.Decrement();
+    core.EndReply();
+  }
+
+  std::shared_ptr<Session> session_;
+  std::string request_id_;
+  std::string route_;
+  std::atomic<bool> delivered_{false};
+};
+
+void Session::DispatchAsync(Request request) {
+  Reply reply(std::make_shared<SessionReply>(shared_from_this(), request_id_,
+                                             request.route_pattern));
+  try {
+    (*match_.async_handler)(request, reply);
+  } catch (const std::exception& e) {
+    reply.Send(HandlerFailed(core_, request_id_, request.route_pattern,
+                             std::string("handler threw: ") + e.what()));
+  } catch (...) {
+    reply.Send(HandlerFailed(core_, request_id_, request.route_pattern,
+                             "handler threw: unknown exception"));
+  }
 }
 
 void Session::Refuse(Response response) {

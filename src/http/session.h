@@ -44,6 +44,8 @@ void AppendHead(std::string& out, const Head& head);
 // loop (its executor), so none needs a lock; other threads reach the session only by posting to
 // that executor: Shutdown(), ForceClose(), the stream's waker and offloaded handlers' answers.
 class Session : public std::enable_shared_from_this<Session> {
+  friend class SessionReply;
+
  public:
   Session(boost::asio::ip::tcp::socket&& socket, ServerCore& core);
   ~Session();
@@ -66,6 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadBody();
   void OnBody(boost::beast::error_code ec);
   void Dispatch();
+  void DispatchAsync(Request request);
   void Refuse(Response response);
   void OnHandled(Response response);
   void OnWrite(boost::beast::error_code ec, std::size_t bytes);

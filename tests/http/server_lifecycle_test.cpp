@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <vector>
 
 #include "http/event_hub.h"
 #include "http/server.h"
@@ -254,6 +256,151 @@ TEST(StaticFilesOverTheWire, RefusesTraversal) {
   EXPECT_EQ(index->Header("Cache-Control"), "no-cache");
   server.Stop();
   fs::remove_all(base);
+}
+
+// Replies held by an asynchronous route until the test answers them.
+class HeldReplies {
+ public:
+  void Hold(Reply reply) {
+    std::lock_guard lock(mu_);
+    replies_.push_back(std::move(reply));
+  }
+  std::size_t size() {
+    std::lock_guard lock(mu_);
+    return replies_.size();
+  }
+  // Removes and returns the oldest held reply. REQUIRES: size() > 0.
+  Reply Take() {
+    std::lock_guard lock(mu_);
+    Reply reply = std::move(replies_.front());
+    replies_.erase(replies_.begin());
+    return reply;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<Reply> replies_;
+};
+
+// An asynchronous handler returns at once and its connection is answered when another thread
+// sends; the answer is built on the connection's loop, and a later Send is ignored.
+TEST(Async, AnswersWhenAnotherThreadSends) {
+  HeldReplies held;
+  std::atomic<std::thread::id> loop_thread, build_thread;
+  Router router;
+  router.AddAsync(Method::kPost, "/later/{n}", [&](const Request& request, Reply reply) {
+    loop_thread = std::this_thread::get_id();
+    EXPECT_EQ(request.PathParam("n"), "7");
+    held.Hold(std::move(reply));
+  });
+  router.Get("/hello", [](const Request&) { return Response::Json({{"hello", 1}}); });
+  Server server(router, TestOptions());
+  ASSERT_STARTS(server);
+  TestClient client(server.port());
+  ASSERT_TRUE(client.Send("POST /later/7 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"));
+  ASSERT_TRUE(Eventually([&] { return held.size() == 1; }));
+  EXPECT_FALSE(client.Read(100ms).has_value());  // nothing until the work is done
+  std::thread worker([&] {
+    Reply reply = held.Take();
+    reply.SendFrom([&] {
+      build_thread = std::this_thread::get_id();
+      return Response::Json({{"done", true}}, 201);
+    });
+    reply.Send(Response::Json({{"twice", true}}));  // ignored
+  });
+  worker.join();
+  auto answer = client.Read(3s);
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 201);
+  EXPECT_EQ(nlohmann::json::parse(answer->body)["done"], true);
+  EXPECT_EQ(build_thread.load(), loop_thread.load());
+  // The connection goes on: the ignored second answer never reaches it.
+  auto next = client.Call("GET", "/hello");
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(next->body)["hello"], 1);
+}
+
+// A reply dropped unanswered, a handler that throws and an answer builder that throws are
+// each answered 500 with the request id, and logged.
+TEST(Async, DroppedOrThrowingRepliesAre500) {
+  std::mutex log_mu;
+  std::vector<std::string> logged;
+  Router router;
+  router.AddAsync(Method::kGet, "/dropped", [](const Request&, Reply) {});
+  router.AddAsync(Method::kGet, "/throws",
+                  [](const Request&, Reply) { throw std::logic_error("bug in handler"); });
+  router.AddAsync(Method::kGet, "/build-throws", [](const Request&, Reply reply) {
+    reply.SendFrom([]() -> Response { throw std::logic_error("bug in builder"); });
+  });
+  ServerOptions options = TestOptions();
+  options.error_log = [&](std::string_view line) {
+    std::lock_guard lock(log_mu);
+    logged.emplace_back(line);
+  };
+  Server server(router, options);
+  ASSERT_STARTS(server);
+  TestClient client(server.port());
+  for (const char* path : {"/dropped", "/throws", "/build-throws"}) {
+    auto answer = client.Call("GET", path);
+    ASSERT_TRUE(answer.has_value()) << path;
+    EXPECT_EQ(answer->status, 500) << path;
+    EXPECT_EQ(answer->body.find("bug"), std::string::npos) << answer->body;
+    EXPECT_NE(answer->body.find(*answer->Header("X-Request-Id")), std::string::npos);
+  }
+  std::lock_guard lock(log_mu);
+  ASSERT_EQ(logged.size(), 3u);
+  EXPECT_NE(logged[0].find("dropped its reply"), std::string::npos) << logged[0];
+  EXPECT_NE(logged[1].find("bug in handler"), std::string::npos) << logged[1];
+  EXPECT_NE(logged[2].find("bug in builder"), std::string::npos) << logged[2];
+}
+
+// Stop lets an answer still owed reach its client within the grace period (Connection: close).
+TEST(Async, StopAnswersTheRequestInFlight) {
+  HeldReplies held;
+  Router router;
+  router.AddAsync(Method::kGet, "/owed",
+                  [&](const Request&, Reply reply) { held.Hold(std::move(reply)); });
+  Server server(router, TestOptions());
+  ASSERT_STARTS(server);
+  TestClient client(server.port());
+  ASSERT_TRUE(client.Send("GET /owed HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(Eventually([&] { return held.size() == 1; }));
+  auto stopped = std::async(std::launch::async, [&] { server.Stop(); });
+  std::this_thread::sleep_for(100ms);
+  held.Take().Send(Response::Json({{"late", true}}));
+  auto answer = client.Read(3s);
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->Header("Connection"), "close");
+  EXPECT_EQ(stopped.wait_for(3s), std::future_status::ready);
+}
+
+// Past the grace period the connection is closed, but Stop still waits for the answer owed, so
+// that nothing is delivered into a stopped server.
+TEST(Async, StopWaitsForRepliesOwedPastTheGracePeriod) {
+  HeldReplies held;
+  Router router;
+  router.AddAsync(Method::kGet, "/owed",
+                  [&](const Request&, Reply reply) { held.Hold(std::move(reply)); });
+  ServerOptions options = TestOptions();
+  options.shutdown_grace = 100ms;
+  Server server(router, options);
+  ASSERT_STARTS(server);
+  TestClient client(server.port());
+  ASSERT_TRUE(client.Send("GET /owed HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(Eventually([&] { return held.size() == 1; }));
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    server.Stop();
+    stopped = true;
+  });
+  EXPECT_TRUE(client.WaitClosed(3s));
+  std::this_thread::sleep_for(1500ms);  // past the grace period and the wait for connections
+  EXPECT_FALSE(stopped.load());
+  held.Take().Send(Response::Json({{"late", true}}));
+  stopper.join();
+  EXPECT_TRUE(stopped.load());
 }
 
 }  // namespace

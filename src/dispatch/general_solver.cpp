@@ -26,6 +26,8 @@ constexpr int kMaxSweeps = 12;
 constexpr int kImproveRounds = 4;
 constexpr int kFinalSweeps = 3;
 constexpr std::int64_t kFullFinalSize = 20'000'000;  // volunteers x shifts
+// Passes of the region polish, each over the paired regions and a grid shifted from the last.
+constexpr int kRegionPasses = 4;
 
 // Alternates slice sweeps and chains into short shifts until neither improves, then (when
 // `exchange`) day exchanges too; returns the sweeps made.
@@ -87,13 +89,11 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
   if (search->coverage() != coverage) cost_bound = CostBound(model, times, pool, *search, progress);
   Say(progress, "last search: coverage " + std::to_string(search->coverage()) + ", cost " +
                     std::to_string(search->cost()));
-  // Region by region, the exact program on what the rest of the plan leaves; it never covers
-  // less, so the cost bound (for every plan covering at least as much) still holds.
-  // City-scale instances get one grid, the others a second one shifted by half a tile.
-  int passes =
-      std::int64_t{model.volunteer_count()} * model.shift_count() <= kFullFinalSize ? 2 : 1;
+  // Region by region, the exact program on what the rest of the plan leaves, on the pairs the
+  // cost bound priced into the pool; it never covers less, so the cost bound (for every plan
+  // covering at least as much) still holds.
   std::vector<std::pair<int, int>> pairs =
-      PolishByRegions(model, search->Pairs(), passes, progress);
+      PolishByRegions(model, &pool, search->Pairs(), kRegionPasses, progress);
   std::int64_t plan_coverage = 0, plan_cost = 0;
   for (auto [s, v] : pairs) {
     plan_coverage += model.instance().shifts[s].priority;

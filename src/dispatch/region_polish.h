@@ -3,19 +3,26 @@
 #include <utility>
 #include <vector>
 
+#include "dispatch/candidate_pool.h"
 #include "dispatch/model.h"
 #include "dispatch/solution.h"
 
 namespace muster::dispatch {
 
-// Improves a feasible plan, given as (shift, volunteer) index pairs, region by region: the
-// shifts whose sites lie in one tile of a grid over the sites, the volunteers working them (with
-// all their shifts) and the idle volunteers living nearby form a smaller instance, whose places
-// are those the rest of the plan leaves; the schedule program's cost stage, started from their
-// present plan, finds the cheapest plan covering at least as much, which replaces theirs when
-// it costs less. `passes` 2 adds a second grid shifted by half a tile. Never makes the plan
-// worse lexicographically. Deterministic.
-std::vector<std::pair<int, int>> PolishByRegions(const Model& model,
+// Improves a feasible plan, given as (shift, volunteer) index pairs, region by region. A region
+// is a set of seed shifts, the volunteers working them (with all their shifts) and volunteers
+// who could replace them; it forms a smaller instance whose places are those the rest of the
+// plan leaves, and the schedule program's cost stage, started from the region's present plan,
+// finds the cheapest plan covering at least as much, which replaces theirs when it costs less.
+// Each pass takes two kinds of region in turn:
+//   - paired: the shifts paired with one unit, with every volunteer paired with them (unit or
+//     department), who may live anywhere;
+//   - tiles: the shifts of one tile of a grid over the sites, with the idle volunteers living in
+//     it (a second pass uses a grid shifted by half a tile).
+// When `pool` is given, regions use only its pairs and the plan's (the pairs a cost bound found
+// useful), so larger regions stay small programs. Never makes the plan worse lexicographically.
+// Deterministic.
+std::vector<std::pair<int, int>> PolishByRegions(const Model& model, const CandidatePool* pool,
                                                  std::vector<std::pair<int, int>> pairs, int passes,
                                                  const ProgressFn& progress);
 

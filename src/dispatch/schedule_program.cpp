@@ -605,9 +605,9 @@ std::optional<Solution> ScheduleProgram::Improve(const std::vector<std::pair<int
 
 std::optional<Solution> ImproveCost(const Model& model,
                                     const std::vector<std::pair<int, int>>& plan,
-                                    const ScheduleBudget& budget) {
+                                    const ScheduleBudget& budget, const PairFilter& allowed) {
   std::int64_t pairs = 0;
-  std::vector<ScheduleBlock> blocks = BuildBlocks(model, budget.max_pairs, &pairs);
+  std::vector<ScheduleBlock> blocks = BuildBlocks(model, budget.max_pairs, &pairs, allowed);
   if (pairs > budget.max_pairs) return std::nullopt;
   ScheduleProgram program(model, std::move(blocks), budget, nullptr);
   return program.Improve(plan);

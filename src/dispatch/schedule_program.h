@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "dispatch/model.h"
+#include "dispatch/schedule_search.h"
 #include "dispatch/solution.h"
 
 namespace muster::dispatch {
@@ -37,10 +38,13 @@ std::optional<Solution> SolveSchedules(const Model& model, const ScheduleBudget&
 
 // Runs the schedule program's cost stage alone, from the feasible `plan` ((shift, volunteer)
 // pairs) and at its coverage: returns the cheapest plan found among those covering at least as
-// much (never dearer than `plan`), method "exact_small" when proven the cheapest. Nothing when
-// the instance exceeds `budget`. Deterministic.
+// much (never dearer than `plan`), method "exact_small" when proven the cheapest. With
+// `allowed`, only the usable pairs it allows are considered ("cheapest" then among plans of
+// those pairs). Nothing when the instance exceeds `budget`. REQUIRES: `allowed` allows every
+// pair of `plan`. Deterministic.
 std::optional<Solution> ImproveCost(const Model& model,
                                     const std::vector<std::pair<int, int>>& plan,
-                                    const ScheduleBudget& budget);
+                                    const ScheduleBudget& budget,
+                                    const PairFilter& allowed = nullptr);
 
 }  // namespace muster::dispatch

@@ -71,7 +71,7 @@ void Index(const Model& model, ScheduleBlock* block) {
 }  // namespace
 
 std::vector<ScheduleBlock> BuildBlocks(const Model& model, std::int64_t max_pairs,
-                                       std::int64_t* pairs) {
+                                       std::int64_t* pairs, const PairFilter& allowed) {
   const auto& in = model.instance();
   std::vector<int> by_start(in.shifts.size());
   std::iota(by_start.begin(), by_start.end(), 0);
@@ -83,7 +83,8 @@ std::vector<ScheduleBlock> BuildBlocks(const Model& model, std::int64_t max_pair
     std::vector<int> usable;
     for (int s : by_start) {
       if (in.shifts[s].headcount > 0 && model.Eligible(v, s) &&
-          model.Duration(s) <= in.volunteers[v].max_seconds_per_day) {
+          model.Duration(s) <= in.volunteers[v].max_seconds_per_day &&
+          (!allowed || allowed(v, s))) {
         usable.push_back(s);
       }
     }

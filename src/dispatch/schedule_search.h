@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "dispatch/model.h"
@@ -18,11 +19,15 @@ struct ScheduleBlock {
   int days = 1;
 };
 
+// Narrows the usable pairs to those a caller allows: (volunteer, shift) -> whether.
+using PairFilter = std::function<bool(int volunteer, int shift)>;
+
 // Returns every volunteer's blocks over its usable pairs (eligible, headcount > 0, duration
-// within the cap), by volunteer then first shift; sets *pairs to the usable pairs counted.
-// Stops early (returning what it has) once more than `max_pairs` are found.
+// within the cap, and allowed by `allowed` when given), by volunteer then first shift; sets
+// *pairs to the usable pairs counted. Stops early (returning what it has) once more than
+// `max_pairs` are found.
 std::vector<ScheduleBlock> BuildBlocks(const Model& model, std::int64_t max_pairs,
-                                       std::int64_t* pairs);
+                                       std::int64_t* pairs, const PairFilter& allowed = nullptr);
 
 // Searches the schedules of one block under a weight per position: the schedules are sets of
 // positions without overlap whose seconds per day stay within the volunteer's cap; a schedule's

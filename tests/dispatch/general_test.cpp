@@ -2,6 +2,8 @@
 // Lagrangian bounds against exhaustive search and the integer program on random instances.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "dispatch/engine.h"
 #include "dispatch/general_solver.h"
 #include "dispatch/oracle.h"
@@ -178,13 +180,44 @@ TEST(GeneralBounded, RegionPolishNeverMakesAPlanWorse) {
     std::vector<std::pair<int, int>> half;
     for (std::size_t i = 0; i < start.pairs.size(); i += 2) half.push_back(start.pairs[i]);
     for (const auto& plan : {start.pairs, half}) {
-      Solution polished{PolishByRegions(model, plan, 2, nullptr), start.bound, start.method};
+      Solution polished{PolishByRegions(model, nullptr, plan, 2, nullptr), start.bound,
+                        start.method};
       SCOPED_TRACE("seed " + std::to_string(seed));
       EXPECT_EQ(oracle::CheckPlan(in, ToPlan(in, model, polished)), "");
       Bound before = Evaluate(in, plan), after = Evaluate(in, polished.pairs);
       EXPECT_TRUE(after.coverage > before.coverage ||
                   (after.coverage == before.coverage && after.cost <= before.cost));
-      EXPECT_EQ(PolishByRegions(model, plan, 2, nullptr), polished.pairs);
+      EXPECT_EQ(PolishByRegions(model, nullptr, plan, 2, nullptr), polished.pairs);
+    }
+  }
+}
+
+TEST(GeneralBounded, RegionPolishOnAPoolUsesOnlyItsPairsAndThePlans) {
+  for (std::uint64_t seed = 5210; seed < 5213; ++seed) {
+    RandomSpec spec = General(400, 120);
+    spec.max_headcount = 5;
+    Instance in = Parse(RandomInstanceJson(seed, spec));
+    Model model(in);
+    VolunteerGrid homes(in);
+    Solution start = SolveBounded(model, homes, nullptr);
+    std::vector<std::pair<int, int>> half;
+    for (std::size_t i = 0; i < start.pairs.size(); i += 2) half.push_back(start.pairs[i]);
+    // A small pool: each shift's two cheapest volunteers, so that the regions would reach for
+    // pairs outside it if they were not held to it.
+    CandidatePool pool(model, homes);
+    pool.AddNearest(std::vector<std::int64_t>(in.shifts.size(), 2));
+    for (const auto& plan : {start.pairs, half}) {
+      SCOPED_TRACE("seed " + std::to_string(seed));
+      std::vector<std::pair<int, int>> polished = PolishByRegions(model, &pool, plan, 2, nullptr);
+      EXPECT_EQ(oracle::CheckPlan(in, ToPlan(in, model, Solution{polished, {}, "x"})), "");
+      for (auto [s, v] : polished) {
+        bool planned = std::find(plan.begin(), plan.end(), std::pair{s, v}) != plan.end();
+        EXPECT_TRUE(pool.Find(v, s) != nullptr || planned) << "shift " << s << " volunteer " << v;
+      }
+      Bound before = Evaluate(in, plan), after = Evaluate(in, polished);
+      EXPECT_TRUE(after.coverage > before.coverage ||
+                  (after.coverage == before.coverage && after.cost <= before.cost));
+      EXPECT_EQ(PolishByRegions(model, &pool, plan, 2, nullptr), polished);
     }
   }
 }

@@ -31,27 +31,66 @@ Result<app::SessionInfo> Authenticate(ApiContext& ctx, const http::Request& req)
   return info;
 }
 
+// Records a denial (403) in the audit log; failing to record it must not change the answer.
+void AuditDenial(app::AuditLog& audit, const app::Actor& actor, const http::Request& req) {
+  (void)audit.Record(actor, "denied",
+                     std::string(http::MethodName(req.method)) + " " + req.route_pattern);
+}
+
+// Passes an asynchronous route's answer on, recording it in the audit log when it is a denial.
+class AuditingSink final : public http::Reply::Sink {
+ public:
+  AuditingSink(http::Reply reply, app::AuditLog& audit, app::Actor actor, std::string what)
+      : reply_(std::move(reply)), audit_(audit), actor_(std::move(actor)), what_(std::move(what)) {}
+
+  void Deliver(std::function<http::Response()> build) override {
+    reply_.SendFrom([build = std::move(build), &audit = audit_, actor = actor_, what = what_] {
+      http::Response resp = build();
+      if (resp.status == 403) (void)audit.Record(actor, "denied", what);
+      return resp;
+    });
+  }
+
+ private:
+  http::Reply reply_;
+  app::AuditLog& audit_;
+  app::Actor actor_;
+  std::string what_;
+};
+
 }  // namespace
+
+http::AsyncHandler AuthedAsync(ApiContext& ctx, app::AuditLog& audit, AsyncActorHandler handler) {
+  return [&ctx, &audit, handler = std::move(handler)](const http::Request& req, http::Reply reply) {
+    auto session = Authenticate(ctx, req);
+    if (!session.ok()) return reply.Send(http::ErrorResponse(session.error()));
+    http::Reply audited(std::make_shared<AuditingSink>(
+        std::move(reply), audit, session->actor,
+        std::string(http::MethodName(req.method)) + " " + req.route_pattern));
+    handler(req, session->actor, std::move(audited));
+  };
+}
 
 http::Handler Authed(ApiContext& ctx, app::AuditLog& audit, ActorHandler handler) {
   return [&ctx, &audit, handler = std::move(handler)](const http::Request& req) -> http::Response {
     auto session = Authenticate(ctx, req);
     if (!session.ok()) return http::ErrorResponse(session.error());
     http::Response resp = handler(req, session->actor);
-    if (resp.status == 403) {
-      // A denial is worth recording; failing to record it must not change the answer.
-      (void)audit.Record(session->actor, "denied",
-                         std::string(http::MethodName(req.method)) + " " + req.route_pattern);
-    }
+    if (resp.status == 403) AuditDenial(audit, session->actor, req);
     return resp;
   };
 }
 
+Result<nlohmann::json> ParseObjectBody(const http::Request& req) {
+  MUSTER_ASSIGN(nlohmann::json json, http::ParseJsonBody(req));
+  if (!json.is_object()) return BadRequest("the body must be a JSON object");
+  return json;
+}
+
 http::Response WithBody(const http::Request& req,
                         const std::function<http::Response(http::BodyReader&)>& fill) {
-  auto json = http::ParseJsonBody(req);
+  auto json = ParseObjectBody(req);
   if (!json.ok()) return http::ErrorResponse(json.error());
-  if (!json->is_object()) return http::ErrorResponse(BadRequest("the body must be a JSON object"));
   http::BodyReader reader(*json);
   return fill(reader);
 }

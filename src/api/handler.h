@@ -22,6 +22,15 @@ using ActorHandler = std::function<http::Response(const http::Request&, const ap
 // audit log.
 http::Handler Authed(ApiContext& ctx, app::AuditLog& audit, ActorHandler handler);
 
+using AsyncActorHandler = std::function<void(const http::Request&, const app::Actor&, http::Reply)>;
+
+// The same for an asynchronous route (http::Router::AddAsync): the handler answers through the
+// Reply, and a 403 it sends is recorded in the audit log on the connection's loop.
+http::AsyncHandler AuthedAsync(ApiContext& ctx, app::AuditLog& audit, AsyncActorHandler handler);
+
+// Parses the JSON body, which must be an object.
+Result<nlohmann::json> ParseObjectBody(const http::Request& req);
+
 // Parses the JSON body and hands a BodyReader to `fill`, which returns the response.
 http::Response WithBody(const http::Request& req,
                         const std::function<http::Response(http::BodyReader&)>& fill);

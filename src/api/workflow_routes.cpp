@@ -323,34 +323,37 @@ void RegisterShifts(http::Router& router, ApiContext& ctx, app::AuditLog& audit)
                out.SetHeader("Cache-Control", "no-store");
                return out;
              }));
-  router.Post("/api/v1/shifts/{id}/signups",
-              Authed(ctx, audit, [&wf](const Request& req, const Actor& a) {
-                auto id = PathIdOf<ShiftId>(req);
-                if (!id.ok()) return http::ErrorResponse(id.error());
-                return WithBody(req, [&](BodyReader& r) -> Response {
-                  app::SignupInput in;
-                  in.shift_id = *id;
-                  if (auto m = r.OptionalInt("member_id")) {
-                    in.member_id = MemberId(*m);
-                  } else if (a.role == app::Role::kVolunteer) {
-                    in.member_id = MemberId(a.scope_id);
-                  } else {
-                    r.Fail(Invalid("member_id", "is required", "required"));
-                  }
-                  in.waitlist = r.OptionalBool("waitlist").value_or(false);
-                  in.high_risk_ok = r.OptionalBool("high_risk_ok");
-                  if (Status s = r.Finish(); !s.ok()) return http::ErrorResponse(s.error());
-                  if (auto key = req.Header("Idempotency-Key")) {
-                    in.idempotency_key = std::string(*key);
-                    json body = json::parse(req.body, nullptr, false);
-                    in.fingerprint = crypto::TokenDigest(req.path + " " + body.dump());
-                  }
-                  return Answer(wf.SignUp(a, in), EncodeSignup, 201);
-                });
-              }),
-              // On the handler pool: a sign-up waits for the group commit that carries it, and
-              // the more sign-ups wait together, the fewer commits they need.
-              http::RouteOptions{.offload = true});
+  // Asynchronous: the sign-up waits for the group commit that carries it in the store's queue,
+  // not on a thread of its own, and its answer is sent once that COMMIT is done.
+  router.AddAsync(
+      http::Method::kPost, "/api/v1/shifts/{id}/signups",
+      AuthedAsync(ctx, audit, [&wf](const Request& req, const Actor& a, http::Reply reply) {
+        auto id = PathIdOf<ShiftId>(req);
+        if (!id.ok()) return reply.Send(http::ErrorResponse(id.error()));
+        auto body = ParseObjectBody(req);
+        if (!body.ok()) return reply.Send(http::ErrorResponse(body.error()));
+        BodyReader r(*body);
+        app::SignupInput in;
+        in.shift_id = *id;
+        if (auto m = r.OptionalInt("member_id")) {
+          in.member_id = MemberId(*m);
+        } else if (a.role == app::Role::kVolunteer) {
+          in.member_id = MemberId(a.scope_id);
+        } else {
+          r.Fail(Invalid("member_id", "is required", "required"));
+        }
+        in.waitlist = r.OptionalBool("waitlist").value_or(false);
+        in.high_risk_ok = r.OptionalBool("high_risk_ok");
+        if (Status s = r.Finish(); !s.ok()) return reply.Send(http::ErrorResponse(s.error()));
+        if (auto key = req.Header("Idempotency-Key")) {
+          in.idempotency_key = std::string(*key);
+          in.fingerprint = crypto::TokenDigest(req.path + " " + body->dump());
+        }
+        wf.SignUpAsync(a, std::move(in), [reply](Result<app::SignupResult> done) {
+          // Encoded on the connection's loop, not on the store's writer thread.
+          reply.SendFrom([done = std::move(done)] { return Answer(done, EncodeSignup, 201); });
+        });
+      }));
   router.Delete("/api/v1/signups/{id}", Authed(ctx, audit, [&wf](const Request& req, const Actor& a) {
     auto id = PathIdOf<SignupId>(req);
     if (!id.ok()) return http::ErrorResponse(id.error());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -296,6 +297,11 @@ class Workflow {
   Status SetAvailability(const Actor& a, MemberId m, const Availability& av);
   Result<Availability> GetAvailability(const Actor& a, MemberId m);
   Result<SignupResult> SignUp(const Actor& a, const SignupInput& in);
+  // The same without waiting: `done` gets what SignUp would have returned, after the COMMIT,
+  // on a thread of the store's (Store::WriteAsync): it must be short. For callers that must not
+  // block, such as an event loop serving many connections.
+  using SignupDone = std::function<void(Result<SignupResult>)>;
+  void SignUpAsync(const Actor& a, SignupInput in, SignupDone done);
   Result<SignupResult> Cancel(const Actor& a, SignupId id);
   Result<std::vector<ShiftView>> MySchedule(const Actor& a, MemberId m, std::optional<Date> from,
                                             std::optional<Date> to);
@@ -327,6 +333,9 @@ class Workflow {
   const WorkflowOptions& options() const { return options_; }
 
  private:
+  // What a sign-up checks before its transaction.
+  static Status CheckSignup(const SignupInput& in);
+
   store::Store& store_;
   const crypto::Keyring& keys_;
   const Clock& clock_;

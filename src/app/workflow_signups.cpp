@@ -204,78 +204,102 @@ Result<Availability> Workflow::GetAvailability(const Actor& a, MemberId m) {
   });
 }
 
-Result<SignupResult> Workflow::SignUp(const Actor& a, const SignupInput& in) {
-  const Timestamp now = clock_.Now();
+namespace {
+
+// The sign-up's transaction: the idempotency key, every rule, the place, the live event.
+Result<SignupResult> SignUpIn(store::Transaction& tx, const Actor& a, const SignupInput& in,
+                              Timestamp now) {
+  const std::int64_t user = a.user_id.value;
+  if (!in.idempotency_key.empty()) {
+    std::optional<SignupResult> earlier;
+    bool other_request = false;
+    MUSTER_TRY(tx.Query(
+        "SELECT request_hash, body FROM idempotency_keys WHERE user_id = ? AND idem_key = ?",
+        {user, in.idempotency_key}, [&](const store::Row& r) {
+          if (r.Text(0) != in.fingerprint) {
+            other_request = true;
+            return Ok();
+          }
+          // body: "<signup id> <shift id> <member id> <status>"
+          std::int64_t id = 0, shift = 0, member = 0;
+          char status[16] = {0};
+          std::string body = r.String(1);
+          if (std::sscanf(body.c_str(), "%ld %ld %ld %15s", &id, &shift, &member, status) == 4) {
+            earlier = SignupResult{SignupId(id), ShiftId(shift), MemberId(member),
+                                   std::string_view(status) == "waiting" ? SignupStatus::kWaiting
+                                                                         : SignupStatus::kConfirmed,
+                                   true};
+          }
+          return Ok();
+        }));
+    if (other_request) {
+      return Conflict("this Idempotency-Key was used for another request", "Idempotency-Key");
+    }
+    if (earlier) return *earlier;
+  }
+
+  MUSTER_ASSIGN(auto facts, workflow::LoadPlaceFacts(tx, in.member_id, in.shift_id));
+  if (!facts) {
+    // Which of the two is missing, and whether the actor may know of the member.
+    MUSTER_ASSIGN(domain::Member member, workflow::MemberForField(tx, in.member_id, "member_id"));
+    MUSTER_TRY(workflow::ActFor(a, member, "sign up"));
+    return NotFound("no shift with id " + std::to_string(in.shift_id.value));
+  }
+  MUSTER_TRY(workflow::ActFor(a, facts->member, facts->unit, facts->branch, "sign up"));
+  if (!facts->open) {
+    MUSTER_ASSIGN(auto request, workflow::LoadRequest(tx, facts->request));
+    if (!workflow::SeeRequest(tx, a, *request).ok()) {
+      return NotFound("no shift with id " + std::to_string(in.shift_id.value));
+    }
+    return Invalid("member_id",
+                   "the shift is open only to the paired unit and departments until it escalates",
+                   "not_routed");
+  }
+  const bool consent = a.role == Role::kVolunteer && in.high_risk_ok.value_or(false);
+  std::optional<UserId> created_by;
+  if (a.user_id.valid()) created_by = a.user_id;
+  MUSTER_ASSIGN(SignupRef place,
+                workflow::TakePlace(tx, *facts,
+                                    {consent, in.waitlist, SourceOf(a.role), created_by}, now));
+  SignupResult result{place.id, facts->shift, facts->member, place.status, false};
+  if (!in.idempotency_key.empty()) {
+    MUSTER_TRY(tx.Exec(
+        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, body, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        {user, in.idempotency_key, in.fingerprint, std::int64_t{201},
+         std::to_string(place.id.value) + " " + std::to_string(facts->shift.value) + " " +
+             std::to_string(facts->member.value) + " " + std::string(Name(place.status)),
+         UnixSeconds(now)}));
+  }
+  MUSTER_TRY(PublishEvent(tx, now, "signup",
+                          ShiftPayload(facts->shift, facts->request, facts->street)));
+  return result;
+}
+
+}  // namespace
+
+Status Workflow::CheckSignup(const SignupInput& in) {
   if (in.idempotency_key.size() > 200) {
     return Invalid("Idempotency-Key", "at most 200 characters", "too_long");
   }
-  return store_.Write([&](store::Transaction& tx) -> Result<SignupResult> {
-    const std::int64_t user = a.user_id.value;
-    if (!in.idempotency_key.empty()) {
-      std::optional<SignupResult> earlier;
-      bool other_request = false;
-      MUSTER_TRY(tx.Query(
-          "SELECT request_hash, body FROM idempotency_keys WHERE user_id = ? AND idem_key = ?",
-          {user, in.idempotency_key}, [&](const store::Row& r) {
-            if (r.Text(0) != in.fingerprint) {
-              other_request = true;
-              return Ok();
-            }
-            // body: "<signup id> <shift id> <member id> <status>"
-            std::int64_t id = 0, shift = 0, member = 0;
-            char status[16] = {0};
-            std::string body = r.String(1);
-            if (std::sscanf(body.c_str(), "%ld %ld %ld %15s", &id, &shift, &member, status) == 4) {
-              earlier = SignupResult{SignupId(id), ShiftId(shift), MemberId(member),
-                                     std::string_view(status) == "waiting" ? SignupStatus::kWaiting
-                                                                           : SignupStatus::kConfirmed,
-                                     true};
-            }
-            return Ok();
-          }));
-      if (other_request) {
-        return Conflict("this Idempotency-Key was used for another request", "Idempotency-Key");
-      }
-      if (earlier) return *earlier;
-    }
+  return Ok();
+}
 
-    MUSTER_ASSIGN(auto facts, workflow::LoadPlaceFacts(tx, in.member_id, in.shift_id));
-    if (!facts) {
-      // Which of the two is missing, and whether the actor may know of the member.
-      MUSTER_ASSIGN(domain::Member member, workflow::MemberForField(tx, in.member_id, "member_id"));
-      MUSTER_TRY(workflow::ActFor(a, member, "sign up"));
-      return NotFound("no shift with id " + std::to_string(in.shift_id.value));
-    }
-    MUSTER_TRY(workflow::ActFor(a, facts->member, facts->unit, facts->branch, "sign up"));
-    if (!facts->open) {
-      MUSTER_ASSIGN(auto request, workflow::LoadRequest(tx, facts->request));
-      if (!workflow::SeeRequest(tx, a, *request).ok()) {
-        return NotFound("no shift with id " + std::to_string(in.shift_id.value));
-      }
-      return Invalid("member_id",
-                     "the shift is open only to the paired unit and departments until it escalates",
-                     "not_routed");
-    }
-    const bool consent = a.role == Role::kVolunteer && in.high_risk_ok.value_or(false);
-    std::optional<UserId> created_by;
-    if (a.user_id.valid()) created_by = a.user_id;
-    MUSTER_ASSIGN(SignupRef place,
-                  workflow::TakePlace(tx, *facts,
-                                      {consent, in.waitlist, SourceOf(a.role), created_by}, now));
-    SignupResult result{place.id, facts->shift, facts->member, place.status, false};
-    if (!in.idempotency_key.empty()) {
-      MUSTER_TRY(tx.Exec(
-          "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, body, "
-          "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-          {user, in.idempotency_key, in.fingerprint, std::int64_t{201},
-           std::to_string(place.id.value) + " " + std::to_string(facts->shift.value) + " " +
-               std::to_string(facts->member.value) + " " + std::string(Name(place.status)),
-           UnixSeconds(now)}));
-    }
-    MUSTER_TRY(PublishEvent(tx, now, "signup",
-                            ShiftPayload(facts->shift, facts->request, facts->street)));
-    return result;
-  });
+Result<SignupResult> Workflow::SignUp(const Actor& a, const SignupInput& in) {
+  MUSTER_TRY(CheckSignup(in));
+  const Timestamp now = clock_.Now();
+  return store_.Write(
+      [&](store::Transaction& tx) -> Result<SignupResult> { return SignUpIn(tx, a, in, now); });
+}
+
+void Workflow::SignUpAsync(const Actor& a, SignupInput in, SignupDone done) {
+  if (Status s = CheckSignup(in); !s.ok()) return done(std::move(s).error());
+  const Timestamp now = clock_.Now();
+  store_.WriteAsync(
+      [a, in = std::move(in), now](store::Transaction& tx) -> Result<SignupResult> {
+        return SignUpIn(tx, a, in, now);
+      },
+      std::move(done));
 }
 
 Result<SignupResult> Workflow::Cancel(const Actor& a, SignupId id) {

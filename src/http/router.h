@@ -74,13 +74,13 @@ struct RouteInfo {
 struct RouteMatch {
   enum class Kind { kFound, kNotFound, kMethodNotAllowed };
   Kind kind = Kind::kNotFound;
-  const Handler* handler = nullptr;       // kFound only, unless the route is asynchronous
+  const Handler* handler = nullptr;             // kFound only, unless the route is asynchronous
   const AsyncHandler* async_handler = nullptr;  // kFound only, for asynchronous routes
-  const RouteOptions* options = nullptr;  // kFound only
-  const std::string* pattern = nullptr;   // kFound only; outlives the router's use
-  std::size_t route_index = 0;            // kFound only: index in Routes()
-  Request::Pairs params;                  // kFound only, decoded
-  std::string allow;                      // kMethodNotAllowed: "GET, HEAD, PUT"
+  const RouteOptions* options = nullptr;        // kFound only
+  const std::string* pattern = nullptr;         // kFound only; outlives the router's use
+  std::size_t route_index = 0;                  // kFound only: index in Routes()
+  Request::Pairs params;                        // kFound only, decoded
+  std::string allow;                            // kMethodNotAllowed: "GET, HEAD, PUT"
 };
 
 // Maps method + path to handlers. Patterns are literal segments and {name} parameters, matching

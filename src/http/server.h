@@ -31,10 +31,8 @@ struct ServerOptions {
   int io_threads = 0;
   // Threads running the handlers of routes marked RouteOptions::offload (long work, which must
   // not hold up a loop); 0 means max(32, 8 per hardware thread), -1 none (offloaded routes then
-  // run on their loop). Offloaded writes mostly wait for their group commit (store/), and a
-  // group holds at most as many writes as there are threads waiting: 32 threads let a burst of
-  // sign-ups share commits in groups of up to 32 (about 25 a COMMIT through HTTP, with the
-  // store's commit linger; docs/performance.md).
+  // run on their loop). Asynchronous routes (Router::AddAsync, such as sign-ups, which wait for
+  // their group commit in the store's queue) need no thread here.
   int handler_threads = 0;
   // Event loops the io threads run; connections are spread over the loops and stay on theirs.
   // 0 means one loop per thread: cheapest per request, but a handler that blocks holds up the

@@ -1,5 +1,6 @@
 #include "http/session.h"
 
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -7,7 +8,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <atomic>
 #include <limits>
 
 #include "base/time.h"
@@ -126,8 +126,8 @@ Response Guarded(F&& fn, ServerCore& core, std::string_view request_id, std::str
 
 Response Invoke(const Handler& handler, const Request& request, ServerCore& core) {
   core.http_metrics.in_flight.Increment();
-  Response response = Guarded([&] { return handler(request); }, core, request.request_id,
-                              request.route_pattern);
+  Response response =
+      Guarded([&] { return handler(request); }, core, request.request_id, request.route_pattern);
   core.http_metrics.in_flight.Decrement();
   return response;
 }
@@ -319,9 +319,7 @@ void Session::Dispatch() {
 class SessionReply final : public Reply::Sink {
  public:
   SessionReply(std::shared_ptr<Session> session, std::string request_id, std::string route)
-      : session_(std::move(session)),
-        request_id_(std::move(request_id)),
-        route_(std::move(route)) {
+      : session_(std::move(session)), request_id_(std::move(request_id)), route_(std::move(route)) {
     session_->core_.http_metrics.in_flight.Increment();
     session_->core_.BeginReply();
   }
@@ -357,8 +355,8 @@ class SessionReply final : public Reply::Sink {
 };
 
 void Session::DispatchAsync(Request request) {
-  Reply reply(std::make_shared<SessionReply>(shared_from_this(), request_id_,
-                                             request.route_pattern));
+  Reply reply(
+      std::make_shared<SessionReply>(shared_from_this(), request_id_, request.route_pattern));
   try {
     (*match_.async_handler)(request, reply);
   } catch (const std::exception& e) {

@@ -5,6 +5,9 @@
 // shift that does not exist or may not be acted for.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
+
 #include "app/registry.h"
 #include "app/workflow.h"
 #include "support/test_store.h"
@@ -254,6 +257,58 @@ TEST_P(SignupRulesTest, MissingMemberOrShiftAndWhoMayAct) {
   EXPECT_EQ(foreign_no_shift.error().code, ErrorCode::kForbidden);
   EXPECT_EQ(Signups(), 0);
   EXPECT_TRUE(SignUp(UnitAdmin(0), m, shift).ok());
+}
+
+// SignUpAsync answers what SignUp answers, with the same rules and the same idempotency: a
+// place, a refusal naming its rule, a second place in the same shift, the first answer again
+// for a repeated key, a reused key with another body, and a key too long before any work.
+TEST_P(SignupRulesTest, SignUpAsyncAnswersAsSignUpDoes) {
+  auto wait = [&](const Actor& a, SignupInput in) {
+    std::promise<Result<SignupResult>> answered;
+    auto future = answered.get_future();
+    workflow_->SignUpAsync(a, std::move(in), [&answered](Result<SignupResult> r) {
+      answered.set_value(std::move(r));
+    });
+    EXPECT_EQ(future.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    return future.get();
+  };
+  MemberId m = AddMember("13900000061", 0, true, {"medical"});
+  ShiftId plain = Post(0, site_[0], "2022-01-13T08:00:00+08:00", "2022-01-13T10:00:00+08:00");
+  ShiftId forklift = Post(0, site_[0], "2022-01-13T10:00:00+08:00", "2022-01-13T12:00:00+08:00",
+                          {"forklift"});
+  SignupInput in;
+  in.shift_id = plain;
+  in.member_id = m;
+  in.idempotency_key = "key-1";
+  in.fingerprint = "body-1";
+  auto taken = wait(city_, in);
+  ASSERT_TRUE(taken.ok()) << taken.error().ToString();
+  EXPECT_EQ(taken->status, SignupStatus::kConfirmed);
+  EXPECT_FALSE(taken->replayed);
+  auto replayed = wait(city_, in);
+  ASSERT_TRUE(replayed.ok()) << replayed.error().ToString();
+  EXPECT_EQ(replayed->id, taken->id);
+  EXPECT_TRUE(replayed->replayed);
+  SignupInput other = in;
+  other.fingerprint = "body-2";
+  auto reused = wait(city_, other);
+  ASSERT_FALSE(reused.ok());
+  EXPECT_EQ(reused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(reused.error().field, "Idempotency-Key");
+  in.idempotency_key.clear();
+  auto twice = wait(city_, in);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(twice.error().field, "member_id");
+  in.shift_id = forklift;
+  auto refused = wait(city_, in);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().reason, "missing_skill");
+  in.idempotency_key = std::string(201, 'k');
+  auto too_long = wait(city_, in);
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(too_long.error().field, "Idempotency-Key");
+  EXPECT_EQ(Signups(), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SignupRulesTest,

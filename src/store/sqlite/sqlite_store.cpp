@@ -443,7 +443,9 @@ class SqliteStore final : public Store {
           w->applied = false;
           queue_.push_back(w);
         } else {
-          if (w->outcome.retry) w->outcome.status = Unavailable("the database stayed busy; try again");
+          if (w->outcome.retry) {
+            w->outcome.status = Unavailable("the database stayed busy; try again");
+          }
           finished.push_back(w);
         }
         continue;

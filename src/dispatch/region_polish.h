@@ -18,7 +18,7 @@ namespace muster::dispatch {
 //   - paired: the shifts paired with one unit, with every volunteer paired with them (unit or
 //     department), who may live anywhere;
 //   - tiles: the shifts of one tile of a grid over the sites, with the idle volunteers living in
-//     it (a second pass uses a grid shifted by half a tile).
+//     it (passes 2 to 4 shift the grid by half a tile along both axes, one, then the other).
 // When `pool` is given, regions use only its pairs and the plan's (the pairs a cost bound found
 // useful), so larger regions stay small programs. Never makes the plan worse lexicographically.
 // Deterministic.

@@ -34,6 +34,12 @@ struct ApiContext {
 // the answer; authorisation is decided in app/.
 void RegisterApiRoutes(http::Router& router, ApiContext& ctx);
 
+// Hands an event of the outbox (notify::EventTail) to the live pages this process serves: a
+// `session_ended` event (a logout, in any process) closes that session's streams and is not
+// forwarded; any other is published to `hub`.
+void DeliverLiveEvent(http::EventHub& hub, std::string kind, std::string payload,
+                      std::string topic);
+
 // The session cookie's name for the given transport.
 std::string SessionCookieName(bool secure);
 

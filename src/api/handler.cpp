@@ -2,6 +2,11 @@
 
 #include <sodium.h>
 
+#include <nlohmann/json.hpp>
+
+#include "app/outbox.h"
+#include "crypto/keyring.h"
+
 namespace muster::api {
 namespace {
 
@@ -79,6 +84,29 @@ http::Handler Authed(ApiContext& ctx, app::AuditLog& audit, ActorHandler handler
     if (resp.status == 403) AuditDenial(audit, session->actor, req);
     return resp;
   };
+}
+
+std::string SessionToken(const ApiContext& ctx, const http::Request& req) {
+  if (auto bearer = req.BearerToken()) return std::string(*bearer);
+  if (auto cookie = req.Cookie(SessionCookieName(ctx.secure_cookies))) return *cookie;
+  return {};
+}
+
+std::string StreamOwner(std::string_view token) {
+  if (token.empty()) return {};
+  return "session:" + crypto::TokenDigest(token);  // as DeliverLiveEvent names it
+}
+
+void DeliverLiveEvent(http::EventHub& hub, std::string kind, std::string payload,
+                      std::string topic) {
+  if (kind == app::kSessionEndedEvent) {
+    nlohmann::json body = nlohmann::json::parse(payload, nullptr, false);
+    if (body.is_object() && body.value("session", nlohmann::json()).is_string()) {
+      hub.CloseOwnedBy("session:" + body["session"].get<std::string>());
+    }
+    return;
+  }
+  hub.Publish({std::move(kind), std::move(payload), std::move(topic)});
 }
 
 Result<nlohmann::json> ParseObjectBody(const http::Request& req) {

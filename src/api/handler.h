@@ -28,6 +28,13 @@ using AsyncActorHandler = std::function<void(const http::Request&, const app::Ac
 // Reply, and a 403 it sends is recorded in the audit log on the connection's loop.
 http::AsyncHandler AuthedAsync(ApiContext& ctx, app::AuditLog& audit, AsyncActorHandler handler);
 
+// Returns the session token the request presents (bearer token, else the session cookie), or
+// empty.
+std::string SessionToken(const ApiContext& ctx, const http::Request& req);
+
+// Names a session's event streams (http::EventHub owner), so that they end with it.
+std::string StreamOwner(std::string_view token);
+
 // Parses the JSON body, which must be an object.
 Result<nlohmann::json> ParseObjectBody(const http::Request& req);
 

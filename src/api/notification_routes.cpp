@@ -162,13 +162,15 @@ void RegisterWebhooks(http::Router& router, ApiContext& ctx, app::AuditLog& audi
 // hold ids only) and the notifications addressed to him.
 void RegisterEventStream(http::Router& router, ApiContext& ctx, app::AuditLog& audit) {
   http::EventHub& hub = ctx.events;
-  router.Get("/api/v1/events", Authed(ctx, audit, [&hub](const Request&, const Actor& a) {
+  router.Get("/api/v1/events", Authed(ctx, audit, [&ctx, &hub](const Request& req, const Actor& a) {
     std::string mine = "user:" + std::to_string(a.user_id.value);
     std::string member =
         a.role == app::Role::kVolunteer ? "member:" + std::to_string(a.scope_id) : std::string();
-    return Response::Stream(hub.Subscribe([mine, member](const http::Event& e) {
-      return e.topic.empty() || e.topic == mine || (!member.empty() && e.topic == member);
-    }));
+    return Response::Stream(hub.Subscribe(
+        [mine, member](const http::Event& e) {
+          return e.topic.empty() || e.topic == mine || (!member.empty() && e.topic == member);
+        },
+        StreamOwner(SessionToken(ctx, req))));
   }));
 }
 

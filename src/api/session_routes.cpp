@@ -51,13 +51,10 @@ void RegisterSessionRoutes(http::Router& router, ApiContext& ctx, app::AuditLog&
   router.Post("/api/v1/session", [&ctx](const Request& req) { return Login(ctx, req); });
 
   router.Delete("/api/v1/session", Authed(ctx, audit, [&ctx](const Request& req, const app::Actor& a) {
-    std::string token;
-    if (auto bearer = req.BearerToken()) {
-      token = std::string(*bearer);
-    } else if (auto cookie = req.Cookie(SessionCookieName(ctx.secure_cookies))) {
-      token = *cookie;
-    }
+    const std::string token = SessionToken(ctx, req);
     if (Status s = ctx.accounts.Logout(token, a); !s.ok()) return http::ErrorResponse(s.error());
+    // The session's live pages end with it (those this process serves; see docs/notifications.md).
+    ctx.events.CloseOwnedBy(StreamOwner(token));
     Response resp = Response::Json({{"signed_out", true}});
     resp.SetHeader("Set-Cookie", SessionCookie(ctx, "", 0));
     return resp;

@@ -1,6 +1,7 @@
 #include "app/accounts.h"
 
 #include "app/audit.h"
+#include "app/outbox.h"
 #include "crypto/keyring.h"
 #include "store/registry_repo.h"
 
@@ -209,6 +210,10 @@ Status Accounts::Logout(const std::string& token, const Actor& actor) {
   const std::string digest = crypto::TokenDigest(token);
   Status s = store_.Write([&](store::Transaction& tx) -> Status {
     MUSTER_TRY(tx.Exec("UPDATE sessions SET revoked = 1 WHERE token_hash = ?", {digest}));
+    // Every server process ends the session's live pages (api::DeliverLiveEvent); the digest
+    // names a session that no longer opens anything.
+    MUSTER_TRY(PublishEvent(tx, clock_.Now(), kSessionEndedEvent,
+                            "{\"session\":\"" + digest + "\"}"));
     return AppendAudit(tx, actor, clock_.Now(), "logout", "session");
   });
   // After the commit; counting revocations keeps a lookup that read the session before the

@@ -34,4 +34,8 @@ Status Notify(store::Transaction& tx, Timestamp now, const Notification& n);
 Status PublishEvent(store::Transaction& tx, Timestamp now, std::string_view kind,
                     std::string_view payload = "{}");
 
+// The event a logout writes, {"session": "<token digest>"}: not for pages, but for every server
+// process to close the streams the session opened.
+inline constexpr std::string_view kSessionEndedEvent = "session_ended";
+
 }  // namespace muster::app

@@ -208,7 +208,9 @@ int RunServe(const std::vector<std::string>& argv, std::ostream& out, std::ostre
                               notify_log);
   notify::EventTail tail(
       *(*ctx)->store, (*ctx)->clock,
-      [&events](const notify::LiveEvent& e) { events.Publish({e.kind, e.payload, e.topic}); },
+      [&events](const notify::LiveEvent& e) {
+        api::DeliverLiveEvent(events, e.kind, e.payload, e.topic);
+      },
       {}, notify_log);
   deliverer.Start();
   tail.Start();

@@ -27,8 +27,9 @@ std::string FormatEvent(const Event& event, std::uint64_t id) {
   return text;
 }
 
-EventStream::EventStream(std::size_t max_queue, std::function<bool(const Event&)> filter)
-    : max_queue_(max_queue), filter_(std::move(filter)) {}
+EventStream::EventStream(std::size_t max_queue, std::function<bool(const Event&)> filter,
+                         std::string owner)
+    : max_queue_(max_queue), filter_(std::move(filter)), owner_(std::move(owner)) {}
 
 bool EventStream::Push(const Event& event, const std::shared_ptr<const std::string>& text) {
   if (filter_ && !filter_(event)) return false;
@@ -93,8 +94,10 @@ EventHub::EventHub() : EventHub(Options{}) {}
 EventHub::EventHub(Options options) : options_(options) {}
 EventHub::~EventHub() { CloseAll(); }
 
-std::shared_ptr<EventStream> EventHub::Subscribe(std::function<bool(const Event&)> filter) {
-  auto stream = std::make_shared<EventStream>(options_.max_queue, std::move(filter));
+std::shared_ptr<EventStream> EventHub::Subscribe(std::function<bool(const Event&)> filter,
+                                                 std::string owner) {
+  auto stream =
+      std::make_shared<EventStream>(options_.max_queue, std::move(filter), std::move(owner));
   std::lock_guard lock(mu_);
   subscribers_.push_back(stream);
   return stream;
@@ -141,6 +144,19 @@ void EventHub::CloseAll() {
     subscribers_.clear();
   }
   for (const auto& stream : live) stream->Close();
+}
+
+std::size_t EventHub::CloseOwnedBy(const std::string& owner) {
+  if (owner.empty()) return 0;
+  std::vector<std::shared_ptr<EventStream>> owned;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& stream : LiveLocked()) {
+      if (stream->owner() == owner) owned.push_back(std::move(stream));
+    }
+  }
+  for (const auto& stream : owned) stream->Close();
+  return owned.size();
 }
 
 }  // namespace muster::http

@@ -30,7 +30,11 @@ std::string FormatEvent(const Event& event, std::uint64_t id);
 // Thread-safe.
 class EventStream {
  public:
-  explicit EventStream(std::size_t max_queue, std::function<bool(const Event&)> filter = nullptr);
+  explicit EventStream(std::size_t max_queue, std::function<bool(const Event&)> filter = nullptr,
+                       std::string owner = {});
+
+  // Who opened the stream (EventHub::Subscribe), for EventHub::CloseOwnedBy; may be empty.
+  const std::string& owner() const { return owner_; }
 
   // Queues formatted event text unless the stream is closed or the filter refuses `event`.
   // Closes the stream when the queue is full. Returns whether the text was queued.
@@ -49,6 +53,7 @@ class EventStream {
 
   const std::size_t max_queue_;
   const std::function<bool(const Event&)> filter_;
+  const std::string owner_;
   mutable std::mutex mu_;
   std::deque<std::shared_ptr<const std::string>> queue_;  // GUARDED_BY(mu_)
   bool closed_ = false;                                   // GUARDED_BY(mu_)
@@ -72,7 +77,9 @@ class EventHub {
 
   // Returns a new stream receiving the events `filter` accepts (all events when null); the
   // filter runs on the publishing thread and must be thread-safe and quick.
-  std::shared_ptr<EventStream> Subscribe(std::function<bool(const Event&)> filter = nullptr);
+  // `owner` names who opened it (a session), so that CloseOwnedBy can end it.
+  std::shared_ptr<EventStream> Subscribe(std::function<bool(const Event&)> filter = nullptr,
+                                         std::string owner = {});
   // Sends `event` to every open subscriber; numbers it with the next id. Never blocks on a slow
   // subscriber.
   void Publish(const Event& event);
@@ -80,6 +87,9 @@ class EventHub {
   std::size_t subscriber_count();
   // Closes every subscriber (at shutdown).
   void CloseAll();
+  // Closes the subscribers opened by `owner` (a session that ended); returns how many. An empty
+  // owner closes none.
+  std::size_t CloseOwnedBy(const std::string& owner);
 
  private:
   // Returns the live subscribers, forgetting the rest. REQUIRES: mu_ held.

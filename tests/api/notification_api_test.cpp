@@ -281,5 +281,47 @@ TEST_F(NotificationApiTest, EventStreamCarriesLiveEventsAndOnlyTheReadersNotific
   EXPECT_EQ(text->find("给街道"), std::string::npos);
 }
 
+// A logout ends the live pages of its session, at once in the process that served it and, through
+// the outbox, in every other; the streams of other sessions stay open, and the ending itself is
+// never sent to a page.
+TEST_F(NotificationApiTest, LogoutEndsTheSessionsEventStreams) {
+  notify::EventTail tail(*store_, clock_, [&](const notify::LiveEvent& e) {
+    DeliverLiveEvent(events_, e.kind, e.payload, e.topic);
+  });
+  ASSERT_TRUE(tail.PollOnce().ok());
+  auto open = [&](const std::string& token) {
+    auto client = std::make_unique<http::testing::TestClient>(server_->port());
+    auto head = client->Call("GET", "/api/v1/events", "", {{"Authorization", "Bearer " + token}});
+    EXPECT_TRUE(head.has_value() && head->status == 200);
+    return client;
+  };
+  auto mine = open(vol0_);
+  auto also_mine = open(vol0_);
+  auto others = open(vol1_);
+  auto street = open(street0_);
+  EXPECT_EQ(events_.subscriber_count(), 4u);
+
+  // Through the route: this process closes the session's streams at once.
+  EXPECT_EQ(Call("DELETE", "/api/v1/session", vol0_).status, 200);
+  EXPECT_TRUE(mine->WaitClosed(std::chrono::seconds(3)));
+  EXPECT_TRUE(also_mine->WaitClosed(std::chrono::seconds(3)));
+
+  // As another process would: the logout's outbox event reaches this process's tail.
+  auto session = accounts_->Authenticate(vol1_, "127.0.0.1");
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE(accounts_->Logout(vol1_, session->actor).ok());
+  ASSERT_TRUE(tail.PollOnce().ok());
+  EXPECT_TRUE(others->WaitClosed(std::chrono::seconds(3)));
+
+  ASSERT_TRUE(store_->Write([&](store::Transaction& tx) {
+    return app::PublishEvent(tx, clock_.Now(), "stats_changed");
+  }).ok());
+  ASSERT_TRUE(tail.PollOnce().ok());
+  auto text = street->ReadUntil("event: stats_changed");
+  ASSERT_TRUE(text.has_value());
+  EXPECT_EQ(text->find("session_ended"), std::string::npos) << *text;
+  EXPECT_EQ(events_.subscriber_count(), 1u);
+}
+
 }  // namespace
 }  // namespace muster::api

@@ -38,6 +38,24 @@ TEST(EventHub, ForgetsStreamsWhoseConnectionHasGone) {
   EXPECT_EQ(hub.subscriber_count(), 0u);
 }
 
+TEST(EventHub, ClosesTheStreamsOfOneOwner) {
+  EventHub hub;
+  auto first = hub.Subscribe(nullptr, "session:a");
+  auto second = hub.Subscribe(nullptr, "session:a");
+  auto other = hub.Subscribe(nullptr, "session:b");
+  auto anonymous = hub.Subscribe();
+  EXPECT_EQ(hub.CloseOwnedBy(""), 0u);
+  EXPECT_EQ(hub.CloseOwnedBy("session:a"), 2u);
+  EXPECT_TRUE(first->closed());
+  EXPECT_TRUE(second->closed());
+  EXPECT_FALSE(other->closed());
+  EXPECT_FALSE(anonymous->closed());
+  hub.Publish(Event{"a", "1", ""});
+  EXPECT_EQ(first->TakeAll(), "");
+  EXPECT_EQ(other->TakeAll(), "id: 1\nevent: a\ndata: 1\n\n");
+  EXPECT_EQ(hub.CloseOwnedBy("session:a"), 0u);
+}
+
 TEST(EventStream, ClosesASubscriberThatFallsTooFarBehind) {
   EventHub hub(EventHub::Options{3});
   auto slow = hub.Subscribe();

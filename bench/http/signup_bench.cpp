@@ -9,16 +9,18 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
-#include <atomic>
 
 #include "api/api.h"
 #include "app/accounts.h"
@@ -203,6 +205,55 @@ double DirectSignupsPerSecond(muster::app::Workflow& workflow, const City& city,
   return static_cast<double>(total) / elapsed;
 }
 
+// The same through Workflow::SignUpAsync from one thread that keeps `in_flight` sign-ups queued,
+// as the server's event loops do: the store's writer thread alone is then the limit.
+double AsyncSignupsPerSecond(muster::app::Workflow& workflow, const City& city, int days,
+                             int in_flight, double* cpu_us) {
+  const Actor system = Actor::System();
+  static int run = 0;
+  const muster::Date first = *muster::ParseDate(std::to_string(2080 + run++) + "-01-01", "d");
+  const std::vector<std::int64_t> shifts =
+      PostDays(workflow, muster::SiteId(city.site), first, days);
+  const std::int64_t total = static_cast<std::int64_t>(shifts.size()) * city.members;
+  std::mutex mu;
+  std::condition_variable cv;
+  int queued = 0;
+  bool failed = false;
+  const double cpu_before = muster::bench::ProcessCpuSeconds();
+  const auto start = std::chrono::steady_clock::now();
+  for (std::int64_t n = 0; n < total; ++n) {
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return queued < in_flight; });
+      ++queued;
+    }
+    muster::app::SignupInput in;
+    in.shift_id = muster::ShiftId(shifts[static_cast<std::size_t>(n / city.members)]);
+    in.member_id = muster::MemberId(city.first_member + n % city.members);
+    workflow.SignUpAsync(system, in, [&](muster::Result<muster::app::SignupResult> done) {
+      std::lock_guard lock(mu);
+      if (!done.ok() && !failed) {
+        failed = true;
+        std::fprintf(stderr, "%s\n", done.error().ToString().c_str());
+      }
+      --queued;
+      cv.notify_one();
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return queued == 0; });
+  }
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  *cpu_us = (muster::bench::ProcessCpuSeconds() - cpu_before) * 1e6 / static_cast<double>(total);
+  if (failed) {
+    std::fprintf(stderr, "an asynchronous sign-up failed\n");
+    std::exit(1);
+  }
+  return static_cast<double>(total) / elapsed;
+}
+
 // Each wrk connection walks its own sequence of (member, shift) pairs: request n of the run
 // signs member n mod M up for shift n div M, so no pair repeats and every sign-up is valid.
 constexpr const char* kScript = R"lua(
@@ -273,6 +324,8 @@ int main(int argc, char** argv) {
   double direct_cpu_1 = 0, direct_cpu_4 = 0;
   const double direct_1 = DirectSignupsPerSecond(workflow, city, 2, 1, &direct_cpu_1);
   const double direct_4 = DirectSignupsPerSecond(workflow, city, 2, 4, &direct_cpu_4);
+  double async_cpu = 0;
+  const double async_64 = AsyncSignupsPerSecond(workflow, city, 2, 64, &async_cpu);
 
   muster::http::Router router;
   muster::http::Metrics metrics;
@@ -330,6 +383,8 @@ int main(int argc, char** argv) {
               direct_1, direct_cpu_1);
   std::printf("Workflow::SignUp in process, 4 threads %10.0f sign-ups/s   cpu %5.1f us/sign-up\n",
               direct_4, direct_cpu_4);
+  std::printf("Workflow::SignUpAsync, 64 in flight    %10.0f sign-ups/s   cpu %5.1f us/sign-up\n",
+              async_64, async_cpu);
   std::printf("sign-ups through HTTP, all rules        %10.0f sign-ups/s   p99 %6.2f ms   "
               "server cpu %5.1f us/sign-up\n",
               load->requests_per_second, load->p99_ms, load->cpu_us_per_request);

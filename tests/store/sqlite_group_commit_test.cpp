@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -40,6 +41,23 @@ Status Insert(Transaction& tx, std::int64_t k, const std::string& who = "w") {
 }
 
 SqliteWriteStats Stats(const Store& store) { return *GetSqliteWriteStats(store); }
+
+// Starts a write that holds the writer queue until `queued` writes, itself included, are queued
+// behind it (then inserts k = -1 when `insert`), and returns its thread once it holds the queue:
+// the writes queued meanwhile run as the next group(s).
+std::thread HoldTheQueue(Store& store, std::uint64_t queued, bool insert) {
+  auto holding = std::make_shared<std::atomic<bool>>(false);
+  std::thread holder([&store, queued, insert, holding] {
+    Status s = store.Write([&](Transaction& tx) -> Status {
+      *holding = true;
+      while (Stats(store).queued < queued) std::this_thread::sleep_for(1ms);
+      return insert ? Insert(tx, -1) : Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.error().message;
+  });
+  while (!*holding) std::this_thread::sleep_for(1ms);
+  return holder;
+}
 
 class SqliteGroupCommit : public ::testing::Test {
  protected:
@@ -79,16 +97,7 @@ class SqliteGroupCommit : public ::testing::Test {
   // Holds the writer queue with one write until all of `writes` (one thread each) are queued
   // behind it, so that they run as the next group(s). Returns once every thread is done.
   void RunQueuedBehindAHeldWrite(std::vector<std::function<void()>> writes) {
-    std::atomic<bool> holding{false};
-    std::thread holder([&] {
-      Status s = store_->Write([&](Transaction&) -> Status {
-        holding = true;
-        while (Stats(*store_).queued < writes.size() + 1) std::this_thread::sleep_for(1ms);
-        return Ok();
-      });
-      EXPECT_TRUE(s.ok());
-    });
-    while (!holding) std::this_thread::sleep_for(1ms);
+    std::thread holder = HoldTheQueue(*store_, writes.size() + 1, false);
     std::vector<std::thread> threads;
     for (auto& w : writes) threads.emplace_back(w);
     holder.join();
@@ -150,18 +159,8 @@ TEST_F(SqliteGroupCommit, AsyncWritesQueuedMeanwhileShareOneCommit) {
   std::mutex mu;
   std::condition_variable cv;
   int answered = 0, ok = 0;
-  std::atomic<bool> holding{false};
   std::thread waiting;
-  std::thread holder([&] {
-    EXPECT_TRUE(store_
-                    ->Write([&](Transaction& tx) -> Status {
-                      holding = true;
-                      while (Stats(*store_).queued < kAsync + 2) std::this_thread::sleep_for(1ms);
-                      return Insert(tx, -1);
-                    })
-                    .ok());
-  });
-  while (!holding) std::this_thread::sleep_for(1ms);
+  std::thread holder = HoldTheQueue(*store_, kAsync + 2, true);
   for (int i = 0; i < kAsync; ++i) {
     store_->WriteAsync([i](Transaction& tx) { return Insert(tx, i); }, [&](Status s) {
       std::lock_guard lock(mu);
@@ -466,19 +465,7 @@ class SqliteGroupCommitFaults : public ::testing::Test {
   // fail with `code`. Returns what each of the `n` callers got.
   std::vector<Status> RunGroupMeetingFault(int n, int count, int code) {
     std::vector<Status> results(n);
-    std::atomic<bool> holding{false};
-    std::thread holder([&] {
-      EXPECT_TRUE(store_
-                      ->Write([&](Transaction& tx) -> Status {
-                        holding = true;
-                        while (Stats(*store_).queued < static_cast<std::uint64_t>(n) + 1) {
-                          std::this_thread::sleep_for(1ms);
-                        }
-                        return Insert(tx, -1);
-                      })
-                      .ok());
-    });
-    while (!holding) std::this_thread::sleep_for(1ms);
+    std::thread holder = HoldTheQueue(*store_, static_cast<std::uint64_t>(n) + 1, true);
     std::vector<std::thread> threads;
     for (int i = 0; i < n; ++i) {
       threads.emplace_back([&, i] {
@@ -543,17 +530,7 @@ TEST_F(SqliteGroupCommitFaults, BusyCommitRerunsAsyncWrites) {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<Status> results;
-  std::atomic<bool> holding{false};
-  std::thread holder([&] {
-    EXPECT_TRUE(store_
-                    ->Write([&](Transaction& tx) -> Status {
-                      holding = true;
-                      while (Stats(*store_).queued < kWrites + 1) std::this_thread::sleep_for(1ms);
-                      return Insert(tx, -1);
-                    })
-                    .ok());
-  });
-  while (!holding) std::this_thread::sleep_for(1ms);
+  std::thread holder = HoldTheQueue(*store_, kWrites + 1, true);
   for (int i = 0; i < kWrites; ++i) {
     store_->WriteAsync(
         [this, i, first_run = true](Transaction& tx) mutable -> Status {
@@ -583,17 +560,7 @@ TEST_F(SqliteGroupCommitFaults, BusyCommitRerunsAsyncWrites) {
 TEST_F(SqliteGroupCommitFaults, LostTransactionFailsTheWholeGroup) {
   constexpr int kWrites = 4, kBig = 2;
   std::vector<Status> results(kWrites);
-  std::atomic<bool> holding{false};
-  std::thread holder([&] {
-    EXPECT_TRUE(store_
-                    ->Write([&](Transaction&) -> Status {
-                      holding = true;
-                      while (Stats(*store_).queued < kWrites + 1) std::this_thread::sleep_for(1ms);
-                      return Ok();
-                    })
-                    .ok());
-  });
-  while (!holding) std::this_thread::sleep_for(1ms);
+  std::thread holder = HoldTheQueue(*store_, kWrites + 1, false);
   std::vector<std::thread> threads;
   for (int i = 0; i < kWrites; ++i) {
     threads.emplace_back([&, i] {

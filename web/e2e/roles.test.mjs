@@ -23,8 +23,9 @@ describe('every role against the real server', { skip: real ? false : 'MUSTER_BI
   let phone
   let city
   const now = Date.now()
-  // The shift of today: starts in 10 minutes (check-in opens 30 minutes before), lasts 4 hours.
-  const soon = { starts: new Date(now + 10 * 60e3), ends: new Date(now + 4 * 3600e3) }
+  // The shift of today: starts in 25 minutes (check-in opens 30 minutes before; the attendance
+  // check needs it not started yet, and the suite takes about 3), lasts 4 hours.
+  const soon = { starts: new Date(now + 25 * 60e3), ends: new Date(now + 4 * 3600e3) }
   // A second shift later today.
   const later = { starts: new Date(now + 5 * 3600e3), ends: new Date(now + 7 * 3600e3) }
   let request // the request the coordinator posts through the form (or need.request() through the API)

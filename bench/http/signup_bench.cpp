@@ -5,6 +5,7 @@
 //   signup_bench [--seconds N] [--connections N] [--members N] [--days N] [--sync full]
 //                [--handler-threads N] [--io-threads N]
 //                [--checkpoint-pages N (0: the writer checkpoints)]
+//                [--writer-cache-kib N (0: SQLite's default page cache)]
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -289,6 +290,7 @@ int main(int argc, char** argv) {
   int handler_threads = 0;
   int io_threads = 0;
   int checkpoint_pages = muster::store::SqliteOptions{}.checkpoint_pages;
+  int writer_cache_kib = muster::store::SqliteOptions{}.writer_cache_kib;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--connections") == 0) connections = std::atoi(argv[i + 1]);
@@ -297,18 +299,22 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--handler-threads") == 0) handler_threads = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--io-threads") == 0) io_threads = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--checkpoint-pages") == 0) checkpoint_pages = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--writer-cache-kib") == 0) writer_cache_kib = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--sync") == 0) full = std::strcmp(argv[i + 1], "full") == 0;
   }
   const fs::path dir = fs::temp_directory_path() / ("muster-signup-bench-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
 
+  // The same SQLite configuration for the ceiling and for Muster.
+  muster::store::ConfigureSqliteProcess();
   const double raw = RawCommitsPerSecond(dir / "raw.db", full, 3.0);
 
   muster::store::SqliteOptions options;
   options.path = (dir / "bench.db").string();
   options.synchronous_full = full;
   options.checkpoint_pages = checkpoint_pages;
+  options.writer_cache_kib = writer_cache_kib;
   auto store = muster::store::OpenSqlite(options);
   if (!store.ok()) Check(store.error(), "open");
   if (auto v = (*store)->Migrate(); !v.ok()) Check(v.error(), "migrate");

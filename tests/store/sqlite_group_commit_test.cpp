@@ -431,6 +431,19 @@ TEST_F(SqliteGroupCommit, TwoStoresWithGroupsLoseNothing) {
 }
 
 // Before group commit a nested Write waited for itself forever; now it is refused at once.
+// The writer connection keeps a larger page cache than SQLite's default; 0 leaves the default.
+TEST_F(SqliteGroupCommit, WriterConnectionHasItsOwnPageCache) {
+  auto cache = [&] {
+    auto n = store_->Write([](Transaction& tx) { return tx.QueryInt("PRAGMA cache_size", {}); });
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? n->value_or(0) : 0;
+  };
+  EXPECT_EQ(cache(), -SqliteOptions{}.writer_cache_kib);
+  store_.reset();
+  store_ = Open({.path = "", .writer_cache_kib = 0});
+  EXPECT_EQ(cache(), -2000);
+}
+
 TEST_F(SqliteGroupCommit, NestedWriteIsRefusedNotDeadlocked) {
   Status inner = Ok();
   Status outer = store_->Write([&](Transaction& tx) -> Status {

@@ -297,6 +297,12 @@ class SqliteStore final : public Store {
 
   Status Init() {
     MUSTER_ASSIGN(writer_, Connection::Open(options_));
+    if (options_.writer_cache_kib > 0) {
+      const std::string pragma = "PRAGMA cache_size=-" + std::to_string(options_.writer_cache_kib);
+      if (int rc = writer_->Simple(pragma); rc != SQLITE_OK) {
+        return SqliteError(writer_->db(), rc, "cache_size");
+      }
+    }
     group_.reserve(max_group_);  // so that leading a group never allocates
     if (options_.checkpoint_pages > 0) {
       MUSTER_ASSIGN(checkpoint_conn_, Connection::Open(options_));
@@ -700,7 +706,13 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
+void ConfigureSqliteProcess() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 Result<std::unique_ptr<Store>> OpenSqlite(const SqliteOptions& options) {
+  ConfigureSqliteProcess();
   auto store = std::make_unique<SqliteStore>(options);
   MUSTER_TRY(store->Init());
   return std::unique_ptr<Store>(std::move(store));

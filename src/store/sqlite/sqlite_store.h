@@ -25,6 +25,9 @@ struct SqliteOptions {
   // path; at 8 times that (a checkpointer that cannot keep up) the writer checkpoints itself.
   // 0: the writer checkpoints at 1000 pages itself, as SQLite does by default.
   int checkpoint_pages = 1000;
+  // Page cache of the writer connection, in KiB (SQLite's default is 2,000): the pages the
+  // writes of a busy server touch stay in memory instead of being read again each group.
+  int writer_cache_kib = 32 * 1024;
   std::string vfs = {};           // SQLite VFS by name; empty: the default (tests inject faults)
 };
 
@@ -58,6 +61,11 @@ struct SqliteWriteStats {
 // Write must not be called from inside a function running in a Write of the same store (the call
 // would wait for its own transaction): such a call returns kInternal at once. Read may.
 Result<std::unique_ptr<Store>> OpenSqlite(const SqliteOptions& options);
+
+// Sets what SQLite allows only before its first use in the process: no memory statistics (which
+// take a global mutex at every allocation). OpenSqlite calls it; a program that uses SQLite
+// before (a benchmark's own ceiling) calls it first. Harmless when called again or too late.
+void ConfigureSqliteProcess();
 
 // Returns the writer-queue counters of a store made by OpenSqlite; nullopt for another store.
 // Thread-safe.

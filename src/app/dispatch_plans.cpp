@@ -177,13 +177,15 @@ class Confirmer {
   Result<std::optional<Error>> Confirm(const PlannedAssignment& x) {
     MUSTER_ASSIGN(const ShiftView* shift, Shift(x.shift));
     if (!shift) return Refusal(NotFound("the shift no longer exists"));
-    MUSTER_ASSIGN(auto member, store::RegistryRepo(tx_).FindMember(x.volunteer));
-    if (!member) return Refusal(NotFound("the member no longer exists"));
-    if (Status may = workflow::ActFor(actor_, *member, "sign up"); !may.ok()) {
+    // What the rules need of the member and the shift, in one statement, as a sign-up reads it.
+    MUSTER_ASSIGN(auto facts, workflow::LoadPlaceFacts(tx_, x.volunteer, x.shift));
+    if (!facts) return Refusal(NotFound("the member no longer exists"));
+    const MemberId member = facts->member;
+    if (Status may = workflow::ActFor(actor_, member, facts->unit, facts->branch, "sign up");
+        !may.ok()) {
       return Refusal(may.error());
     }
-    MUSTER_ASSIGN(bool open, workflow::OpenTo(tx_, shift->request_id, *member));
-    if (!open) {
+    if (!facts->open) {
       return Refusal(
           Invalid("member_id",
                   "the shift is open only to the paired unit and departments until it escalates",
@@ -192,14 +194,14 @@ class Confirmer {
     std::optional<UserId> by;
     if (actor_.user_id.valid()) by = actor_.user_id;
     Result<SignupRef> place =
-        workflow::TakePlace(tx_, *member, *shift, {false, false, "dispatch", by}, now_);
+        workflow::TakePlace(tx_, *facts, {false, false, "dispatch", by}, now_);
     if (!place.ok()) {
       if (StoreFailure(place.error())) return place.error();
       return Refusal(place.error());
     }
     gained_.insert(shift->id.value);
     MUSTER_TRY(Notify(tx_, now_,
-                      {member->id, std::nullopt, "assigned", "调度安排",
+                      {member, std::nullopt, "assigned", "调度安排",
                        "您已被安排：" + shift->site_name + " " + HourMinute(shift->starts_at) +
                            "—" + HourMinute(shift->ends_at),
                        "{\"signup_id\":" + std::to_string(place->id.value) +

@@ -266,16 +266,6 @@ bool CoordinatesShift(const Actor& a, const ShiftView& s) {
   return false;
 }
 
-Result<bool> OpenTo(store::Transaction& tx, RequestId request, const domain::Member& member) {
-  std::int64_t dept = member.department_id ? member.department_id->value : -1;
-  MUSTER_ASSIGN(auto n, tx.QueryInt(
-                            "SELECT COUNT(*) FROM requests r WHERE r.id = ? AND (r.escalated_at IS "
-                            "NOT NULL OR EXISTS (SELECT 1 FROM request_routes rr WHERE "
-                            "rr.request_id = r.id AND (rr.unit_id = ? OR rr.department_id = ?)))",
-                            {request.value, member.unit_id.value, dept}));
-  return n.value_or(0) > 0;
-}
-
 namespace {
 
 std::string PlaceFactsSql(std::string_view aggregate) {

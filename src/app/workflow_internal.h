@@ -68,9 +68,6 @@ Result<bool> CoordinatesRequest(store::Transaction& tx, const Actor& a, const Re
 // Whether the actor coordinates the shift's site.
 bool CoordinatesShift(const Actor& a, const ShiftView& s);
 
-// Whether the shift's request is open to `member`: routed to his unit or department, or escalated.
-Result<bool> OpenTo(store::Transaction& tx, RequestId request, const domain::Member& member);
-
 // Whether the actor may act for `member` (sign up, cancel, check in, availability): himself, his
 // branch's secretary, his unit's administrator, the city. Forbidden otherwise.
 Status ActFor(const Actor& a, const domain::Member& member, std::string_view what);
@@ -134,14 +131,11 @@ struct PlaceOptions {
   std::optional<UserId> created_by;
 };
 
-// Takes a place on `shift` for `member`, routing aside (the caller checks OpenTo): refuses a
-// second active sign-up (conflict), checks domain::CheckSignupRules with the member's declared
-// availability and confirmed commitments, takes a confirmed place through the capacity guard
-// (or, with `waitlist`, a waiting one; shift_full otherwise), and writes the sign-up. On an error
-// nothing was written.
-Result<SignupRef> TakePlace(store::Transaction& tx, const domain::Member& member,
-                            const ShiftView& shift, const PlaceOptions& options, Timestamp now);
-// The same from facts read by LoadPlaceFacts (routing aside: the caller checks `open`).
+// Takes a place on the shift of `facts` (read by LoadPlaceFacts) for its member, routing aside
+// (the caller checks `open`): refuses a second active sign-up (conflict), checks
+// domain::CheckSignupRules with the member's declared availability and confirmed commitments,
+// takes a confirmed place through the capacity guard (or, with `waitlist`, a waiting one;
+// shift_full otherwise), and writes the sign-up. On an error nothing was written.
 Result<SignupRef> TakePlace(store::Transaction& tx, const PlaceFacts& facts,
                             const PlaceOptions& options, Timestamp now);
 

@@ -78,37 +78,6 @@ Status PromoteWaiting(store::Transaction& tx, const ShiftView& shift, Timestamp 
 
 namespace workflow {
 
-Result<SignupRef> TakePlace(store::Transaction& tx, const domain::Member& member,
-                            const ShiftView& shift, const PlaceOptions& options, Timestamp now) {
-  PlaceFacts facts;
-  facts.member = member.id;
-  facts.unit = member.unit_id;
-  facts.department = member.department_id;
-  facts.branch = member.branch_id;
-  facts.birth_date = member.birth_date;
-  facts.member_skills = member.skills;
-  MUSTER_ASSIGN(auto av, LoadAvailability(tx, member.id));
-  if (av) {
-    facts.declared_consent = av->high_risk_ok;
-    facts.max_hours_per_day = av->max_hours_per_day;
-  }
-  facts.shift = shift.id;
-  facts.request = shift.request_id;
-  facts.street = shift.street_id;
-  facts.window = {shift.starts_at, shift.ends_at};
-  facts.headcount = shift.headcount;
-  facts.shift_skills = shift.skills;
-  facts.high_risk = shift.high_risk;
-  facts.min_age = shift.min_age;
-  facts.max_age = shift.max_age;
-  MUSTER_ASSIGN(auto already,
-                tx.QueryInt("SELECT id FROM signups WHERE shift_id = ? AND member_id = ? AND "
-                            "status <> 'cancelled'",
-                            {shift.id.value, member.id.value}));
-  facts.already = already.has_value();
-  return TakePlace(tx, facts, options, now);
-}
-
 Result<SignupRef> TakePlace(store::Transaction& tx, const PlaceFacts& f,
                             const PlaceOptions& options, Timestamp now) {
   if (f.already) return Conflict("the member is already signed up for this shift", "member_id");

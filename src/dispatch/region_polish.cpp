@@ -167,8 +167,9 @@ bool Polisher::Polish(const std::vector<int>& seeds, const std::vector<int>& ext
   return true;
 }
 
-// Polishes the shifts paired with each unit, with every volunteer paired with them; returns
-// how many regions improved the plan and adds the regions tried to *regions.
+// Polishes the shifts paired with each unit, with every volunteer paired with one of them who
+// may take it; returns how many regions improved the plan and adds the regions tried to
+// *regions.
 int PolishPaired(const Model& model, Polisher& polisher, int* regions) {
   std::map<std::int64_t, std::vector<int>> shifts_of_unit;
   for (int s = 0; s < model.shift_count(); ++s) {

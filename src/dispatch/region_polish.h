@@ -15,8 +15,9 @@ namespace muster::dispatch {
 // plan leaves, and the schedule program's cost stage, started from the region's present plan,
 // finds the cheapest plan covering at least as much, which replaces theirs when it costs less.
 // Each pass takes two kinds of region in turn:
-//   - paired: the shifts paired with one unit, with every volunteer paired with them (unit or
-//     department), who may live anywhere;
+//   - paired: the shifts paired with one unit, with every volunteer paired with one of them
+//     (unit or department) who may take it (with `pool`, who has a pool pair to it), living
+//     anywhere;
 //   - tiles: the shifts of one tile of a grid over the sites, with the idle volunteers living in
 //     it (passes 2 to 4 shift the grid by half a tile along both axes, one, then the other).
 // When `pool` is given, regions use only its pairs and the plan's (the pairs a cost bound found

@@ -33,8 +33,8 @@ class Store {
   // once, with what `fn` returned or the error that ended the transaction, after the transaction
   // has ended (committed or not). For a caller that must not block (an event loop): `fn` and
   // `done` are moved into the store and run on a thread of its choosing; a store without a
-  // writer thread of its own may run both before WriteAsync returns. `done` must be short and
-  // must not call Write: it may run on the thread that runs everyone's write functions. An
+  // writer thread of its own may run both before WriteAsync returns. `done` must be short, must
+  // not throw and must not call Write: it may run on the thread that runs everyone's writes. An
   // exception thrown by `fn` reaches `done` as kInternal.
   template <typename F, typename D>
   void WriteAsync(F fn, D done) {

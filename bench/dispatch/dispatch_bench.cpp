@@ -13,8 +13,9 @@
 //                                   20k x 4k); GLPK baseline up to 2k volunteers
 //   dispatch_bench --sizes=V:S,...  chosen sizes; --no-baseline skips the baseline
 //   --days=N                        general instances over N days (default 1)
+//   --seed=N                        the generator's seed (default 1, the benchmark's cities)
 //   --baseline-seconds=T            GLPK's time limit per stage (default 60)
-//   dispatch_bench --write V:S FILE [--general] [--days=N]  writes one generated instance
+//   dispatch_bench --write V:S FILE [--general] [--days=N] [--seed=N]  writes one instance
 //   dispatch_bench --write-random SEED V:S DAYS FILE  writes the tests' random general instance
 //                                   (tests/dispatch/random_instance.h, headcounts up to 4)
 //   dispatch_bench --child lp FILE C   LP bounds of FILE: coverage, cost at coverage >= C
@@ -52,6 +53,7 @@ struct Options {
   bool big = false, general = false, baseline = true;
   int days = 1;
   int baseline_seconds = 60;
+  std::uint64_t seed = 1;  // the generator's seed (CitySpec::seed)
   std::vector<std::pair<int, int>> sizes;
 };
 
@@ -135,6 +137,7 @@ Options ParseOptions(int argc, char** argv) {
     if (a == "--general") o.general = true;
     if (a == "--no-baseline") o.baseline = false;
     if (a.rfind("--days=", 0) == 0) o.days = std::atoi(a.c_str() + 7);
+    if (a.rfind("--seed=", 0) == 0) o.seed = std::strtoull(a.c_str() + 7, nullptr, 10);
     if (a.rfind("--baseline-seconds=", 0) == 0) o.baseline_seconds = std::atoi(a.c_str() + 19);
     if (a.rfind("--sizes=", 0) == 0) {
       std::stringstream list(a.substr(8));
@@ -255,6 +258,7 @@ int main(int argc, char** argv) {
     muster::bench::CitySpec spec;
     spec.aligned = !o.general;
     spec.days = o.days;
+    spec.seed = o.seed;
     if (std::sscanf(argv[2], "%d:%d", &spec.volunteers, &spec.shifts) != 2) return 2;
     std::ofstream(argv[3], std::ios::binary) << muster::bench::GenerateCity(spec);
     return 0;
@@ -267,6 +271,7 @@ int main(int argc, char** argv) {
     spec.shifts = shifts;
     spec.aligned = !o.general;
     spec.days = o.days;
+    spec.seed = o.seed;
     std::string path = WriteInstance(spec);
     if (path.empty()) return 1;
     // GLPK's root LP alone takes minutes beyond about 300,000 pairs (2,000 x 400).

@@ -13,7 +13,11 @@ namespace {
 
 constexpr int kRounds = 6;  // pricing rounds, each after a run of subgradient steps
 constexpr int kStepsPerRound = 150;
-constexpr int kPatience = 8;               // steps without progress before the step shrinks
+constexpr int kPatience = 20;              // steps without progress before the step shrinks
+// The step scale carries over from one round to the next; it never starts a round below this, so
+// that a round still takes a few steps on the pairs that pricing added.
+constexpr double kLeastScale = 4e-3;
+constexpr double kEndScale = 1e-3;  // a round ends when the step scale falls below this
 constexpr std::size_t kChunks = 64;        // volunteers are evaluated in this many slices
 constexpr std::int64_t kAddPerRound = 256;  // pairs a shift may gain per pricing round
 constexpr double kDeflection = 0.5;        // share of the previous direction kept
@@ -37,7 +41,7 @@ class CostDual {
  public:
   CostDual(const Model& model, const ShiftTimes& times, CandidatePool& pool,
            const SliceSearch& plan);
-  std::int64_t Run(const ProgressFn& progress);
+  std::int64_t Run(const ProgressFn& progress, CostPrices* state);
 
  private:
   void IndexPool();
@@ -53,6 +57,7 @@ class CostDual {
   std::vector<char> fillable_;                    // F: shifts some volunteer may take
   std::int64_t deficit_ = 0;                      // P - C
   std::vector<std::vector<Offer>> by_volunteer_;  // the pool's pairs by volunteer
+  double scale_ = 1.0;                            // the step scale theta, kept across rounds
 };
 
 CostDual::CostDual(const Model& model, const ShiftTimes& times, CandidatePool& pool,
@@ -147,9 +152,9 @@ std::vector<std::int64_t> CostDual::Ascend(std::vector<double> nu, std::int64_t*
   const double target = double(plan_.cost());
   std::vector<std::int64_t> prices(shifts.size()), best_prices;
   std::vector<double> direction(shifts.size(), 0);
-  double theta = 1.0, best_value = -std::numeric_limits<double>::max();
+  double theta = scale_, best_value = -std::numeric_limits<double>::max();
   int stale = 0;
-  for (int step = 0; step < kStepsPerRound && theta > 1e-3; ++step) {
+  for (int step = 0; step < kStepsPerRound && theta > kEndScale; ++step) {
     for (int s = 0; s < model_.shift_count(); ++s)
       prices[s] = std::max<std::int64_t>(0, std::llround(nu[s]));
     Evaluation e = Evaluate(prices);
@@ -181,12 +186,23 @@ std::vector<std::int64_t> CostDual::Ascend(std::vector<double> nu, std::int64_t*
       nu[s] = std::max(0.0, nu[s] + t * direction[s]);
     }
   }
+  // Starting the next round at full scale again would throw away what the halvings learnt: from
+  // prices near the best, steps aimed at a plan far above it overshoot (the one-day city of seed
+  // 7 stalled at 192.3 M that way, and reaches 193.7 M with the scale kept).
+  scale_ = std::max(theta, kLeastScale);
   return best_prices;
 }
 
-std::int64_t CostDual::Run(const ProgressFn& progress) {
+std::int64_t CostDual::Run(const ProgressFn& progress, CostPrices* state) {
   std::int64_t certified = kNoBound, previous = kNoBound;
-  std::vector<double> nu = WarmStart();
+  std::vector<double> nu;
+  if (state != nullptr && state->prices.size() == fillable_.size()) {
+    nu.assign(state->prices.begin(), state->prices.end());
+    scale_ = state->scale;
+  } else {
+    nu = WarmStart();
+  }
+  std::vector<std::int64_t> certified_prices;
   for (int round = 1; round <= kRounds; ++round) {
     std::int64_t best = kNoBound;
     std::vector<std::int64_t> prices = Ascend(nu, &best);
@@ -204,7 +220,10 @@ std::int64_t CostDual::Run(const ProgressFn& progress) {
       }
       best = Evaluate(prices).bound;
     }
-    certified = std::max(certified, best);
+    if (best > certified) {
+      certified = best;
+      certified_prices = prices;
+    }
     if (progress) {
       progress("cost bound round " + std::to_string(round) + ": " + std::to_string(certified) +
                ", " + std::to_string(added) + " pairs priced in");
@@ -216,15 +235,16 @@ std::int64_t CostDual::Run(const ProgressFn& progress) {
     previous = certified;
     nu.assign(prices.begin(), prices.end());
   }
+  if (state != nullptr && !certified_prices.empty()) *state = {std::move(certified_prices), scale_};
   return std::max<std::int64_t>(certified, 0);
 }
 
 }  // namespace
 
 std::int64_t CostBound(const Model& model, const ShiftTimes& times, CandidatePool& pool,
-                       const SliceSearch& plan, const ProgressFn& progress) {
+                       const SliceSearch& plan, const ProgressFn& progress, CostPrices* state) {
   CostDual dual(model, times, pool, plan);
-  return dual.Run(progress);
+  return dual.Run(progress, state);
 }
 
 }  // namespace muster::dispatch

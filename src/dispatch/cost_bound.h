@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "dispatch/candidate_pool.h"
 #include "dispatch/model.h"
@@ -9,6 +10,13 @@
 #include "dispatch/solution.h"
 
 namespace muster::dispatch {
+
+// The prices a cost bound ended with, to go on from: the best certified prices (every pair
+// cheaper than its shift's price is in the pool) and the subgradient's step scale.
+struct CostPrices {
+  std::vector<std::int64_t> prices;  // per shift; empty: start from the plan
+  double scale = 1.0;
+};
 
 // Returns a proven lower bound on the cost of every feasible plan whose coverage is at least that
 // of `plan`, over every usable pair of the instance (not only the pool's).
@@ -21,8 +29,12 @@ namespace muster::dispatch {
 // the schedules being those of BestSchedule (a relaxation). Pairs with c(v, s) >= n(s) never
 // count, so before each certified evaluation the pool is grown (CandidatePool::AddWithin) by
 // every pair cheaper than its shift's price: the bound then holds for all pairs. Prices follow a
-// subgradient method aimed at the plan's cost. Exact integer arithmetic. Deterministic.
+// subgradient method aimed at the plan's cost, started from `state` when it holds prices for
+// every shift (a bound computed before for the same coverage, now aimed at a cheaper plan), else
+// from the plan's crews; `state`, when given, receives the prices and scale it ended with. The
+// bound holds whatever the start. Exact integer arithmetic. Deterministic.
 std::int64_t CostBound(const Model& model, const ShiftTimes& times, CandidatePool& pool,
-                       const SliceSearch& plan, const ProgressFn& progress);
+                       const SliceSearch& plan, const ProgressFn& progress,
+                       CostPrices* state = nullptr);
 
 }  // namespace muster::dispatch

@@ -79,7 +79,8 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
     search = std::move(alternative);
   }
   std::int64_t coverage = search->coverage();
-  std::int64_t cost_bound = CostBound(model, times, pool, *search, progress);
+  CostPrices prices;
+  std::int64_t cost_bound = CostBound(model, times, pool, *search, progress, &prices);
   // Pricing grew the pool with every pair the bound found useful: the search may use them. Full
   // rounds gain about 0.3% of cost; on city-scale instances they take a minute, so those get one
   // short round.
@@ -90,11 +91,17 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
     search->ExchangeDays();
   }
   if (search->coverage() != coverage) {
-    cost_bound = CostBound(model, times, pool, *search, progress);
+    prices = {};
+    cost_bound = CostBound(model, times, pool, *search, progress, &prices);
   } else if (double(search->cost()) > (1 + kReboundGap) * double(cost_bound)) {
     // The bound's steps aimed at the plan it started from; where that plan was far dearer than
     // this one, they aimed too far. Both bounds hold for every plan covering at least as much.
-    cost_bound = std::max(cost_bound, CostBound(model, times, pool, *search, progress));
+    CostPrices again;
+    std::int64_t rebound = CostBound(model, times, pool, *search, progress, &again);
+    if (rebound > cost_bound) {
+      cost_bound = rebound;
+      prices = std::move(again);
+    }
   }
   Say(progress, "last search: coverage " + std::to_string(search->coverage()) + ", cost " +
                     std::to_string(search->cost()));
@@ -107,6 +114,15 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
   for (auto [s, v] : pairs) {
     plan_coverage += model.instance().shifts[s].priority;
     plan_cost += model.Cost(v, s);
+  }
+  if (double(plan_cost) > (1 + kTargetGap) * double(cost_bound) && !prices.prices.empty()) {
+    // The bound's steps aimed at the plan it started from, often several percent dearer than
+    // the regions' plan; its prices go on, aimed at this one (the same coverage, so the bound
+    // holds for the same plans).
+    search.reset();
+    SliceSearch last(model, pool);
+    last.Reset(pairs);
+    cost_bound = std::max(cost_bound, CostBound(model, times, pool, last, progress, &prices));
   }
   Say(progress, "plan: coverage " + std::to_string(plan_coverage) + " of at most " +
                     std::to_string(lp.bound) + ", cost " + std::to_string(plan_cost) +

@@ -4,12 +4,16 @@
 
 #include <algorithm>
 
+#include "dispatch/candidate_pool.h"
+#include "dispatch/cost_bound.h"
 #include "dispatch/engine.h"
 #include "dispatch/general_solver.h"
 #include "dispatch/oracle.h"
 #include "dispatch/random_instance.h"
 #include "dispatch/region_polish.h"
+#include "dispatch/schedule_dp.h"
 #include "dispatch/schedule_program.h"
+#include "dispatch/slice_search.h"
 #include "dispatch/spatial.h"
 
 namespace muster::dispatch {
@@ -131,6 +135,38 @@ TEST(GeneralBounded, MediumPlansAreProvenOptimalAndWithinTheSearchsBound) {
     Plan bounded = SolveBoundedPlan(in);
     EXPECT_EQ(oracle::CheckPlan(in, bounded), "");
     ExpectBoundHolds(bounded, plan.coverage, plan.cost);
+  }
+}
+
+TEST(GeneralBounded, CostBoundGoesOnFromGivenPricesAndStillHolds) {
+  for (std::uint64_t seed = 5000; seed < 5002; ++seed) {
+    RandomSpec spec = General(300, 80);
+    spec.max_headcount = 5;
+    spec.days = 2;
+    Instance in = Parse(RandomInstanceJson(seed, spec));
+    Plan best = Solve(in);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    ASSERT_EQ(best.method, "exact_small");
+    Model model(in);
+    VolunteerGrid homes(in);
+    ShiftTimes times(model);
+    CandidatePool pool(model, homes);
+    pool.AddNearest(std::vector<std::int64_t>(in.shifts.size(), 4));
+    SliceSearch plan(model, pool);
+    plan.SweepUntilStable(12);
+    // The optimum covers at least as much as the plan, so every bound must stay below its cost.
+    CostPrices state;
+    std::int64_t first = CostBound(model, times, pool, plan, nullptr, &state);
+    ASSERT_EQ(state.prices.size(), in.shifts.size());
+    EXPECT_LE(first, best.cost);
+    CostPrices copy = state;
+    std::int64_t again = CostBound(model, times, pool, plan, nullptr, &state);
+    EXPECT_LE(again, best.cost);
+    EXPECT_EQ(CostBound(model, times, pool, plan, nullptr, &copy), again);
+    // A start far above every pair's cost: pricing takes in the pairs below it or cuts the
+    // prices, and the bound still holds.
+    CostPrices high{std::vector<std::int64_t>(in.shifts.size(), 50'000'000), 1.0};
+    EXPECT_LE(CostBound(model, times, pool, plan, nullptr, &high), best.cost);
   }
 }
 

@@ -550,22 +550,30 @@ void RegisterCheckin(http::Router& router, ApiContext& ctx, app::AuditLog& audit
                out.SetHeader("Cache-Control", "no-store");
                return out;
              }));
-  router.Post("/api/v1/checkins", Authed(ctx, audit, [&wf](const Request& req, const Actor& a) {
-    return WithBody(req, [&](BodyReader& r) -> Response {
-      std::string token = r.String("token");
-      std::optional<MemberId> member;
-      if (auto m = r.OptionalInt("member_id")) member = MemberId(*m);
-      if (Status s = r.Finish(); !s.ok()) return http::ErrorResponse(s.error());
-      auto result = wf.CheckIn(a, token, member);
-      if (!result.ok()) return http::ErrorResponse(result.error());
-      return Response::Json({{"attendance_id", result->attendance_id.value},
-                             {"shift_id", result->shift_id.value},
-                             {"checked_in_at", Time(result->checked_in_at)},
-                             {"flagged", result->flagged},
-                             {"repeated", result->repeated}},
-                            result->repeated ? 200 : 201);
-    });
-  }));
+  // Asynchronous, as sign-ups: a site's volunteers scan its code together at the start of a
+  // shift, and their check-ins share group commits without holding a thread each.
+  router.AddAsync(
+      http::Method::kPost, "/api/v1/checkins",
+      AuthedAsync(ctx, audit, [&wf](const Request& req, const Actor& a, http::Reply reply) {
+        auto body = ParseObjectBody(req);
+        if (!body.ok()) return reply.Send(http::ErrorResponse(body.error()));
+        BodyReader r(*body);
+        std::string token = r.String("token");
+        std::optional<MemberId> member;
+        if (auto m = r.OptionalInt("member_id")) member = MemberId(*m);
+        if (Status s = r.Finish(); !s.ok()) return reply.Send(http::ErrorResponse(s.error()));
+        wf.CheckInAsync(a, token, member, [reply](Result<app::CheckinResult> done) {
+          reply.SendFrom([done = std::move(done)]() -> Response {
+            if (!done.ok()) return http::ErrorResponse(done.error());
+            return Response::Json({{"attendance_id", done->attendance_id.value},
+                                   {"shift_id", done->shift_id.value},
+                                   {"checked_in_at", Time(done->checked_in_at)},
+                                   {"flagged", done->flagged},
+                                   {"repeated", done->repeated}},
+                                  done->repeated ? 200 : 201);
+          });
+        });
+      }));
   router.Post("/api/v1/checkouts", Authed(ctx, audit, [&wf](const Request& req, const Actor& a) {
     return WithBody(req, [&](BodyReader& r) -> Response {
       AttendanceId id(r.Int("attendance_id"));

@@ -3,9 +3,11 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/access.h"
+#include "app/checkin_code.h"
 #include "base/clock.h"
 #include "base/ids.h"
 #include "base/result.h"
@@ -317,6 +319,11 @@ class Workflow {
   Result<CheckinCodeView> CheckinCode(const Actor& a, SiteId site);
   Result<CheckinResult> CheckIn(const Actor& a, const std::string& token,
                                 std::optional<MemberId> member);
+  // The same without waiting, as SignUpAsync: a site's volunteers check in together at the
+  // start of a shift, and their check-ins share commits.
+  using CheckinDone = std::function<void(Result<CheckinResult>)>;
+  void CheckInAsync(const Actor& a, const std::string& token, std::optional<MemberId> member,
+                    CheckinDone done);
   Result<CheckoutResult> CheckOut(const Actor& a, AttendanceId id);
   Result<AttendanceView> RecordAttendance(const Actor& a, const AttendanceInput& in);
 
@@ -335,6 +342,10 @@ class Workflow {
  private:
   // What a sign-up checks before its transaction.
   static Status CheckSignup(const SignupInput& in);
+  // What a check-in checks before its transaction: the code, and whom it checks in.
+  Result<std::pair<CheckinToken, MemberId>> CheckCheckin(const Actor& a, const std::string& token,
+                                                         std::optional<MemberId> member,
+                                                         Timestamp now) const;
 
   store::Store& store_;
   const crypto::Keyring& keys_;

@@ -327,9 +327,61 @@ Result<CheckinCodeView> Workflow::CheckinCode(const Actor& a, SiteId site_id) {
   });
 }
 
-Result<CheckinResult> Workflow::CheckIn(const Actor& a, const std::string& token,
-                                        std::optional<MemberId> member_id) {
-  const Timestamp now = clock_.Now();
+namespace {
+
+// The check-in's transaction, once the code is verified and the member known.
+Result<CheckinResult> CheckInIn(store::Transaction& tx, const Actor& a, const CheckinToken& code,
+                                MemberId member_id, Timestamp now) {
+  MUSTER_ASSIGN(domain::Member m, workflow::MemberForField(tx, member_id, "member_id"));
+  MUSTER_TRY(workflow::ActFor(a, m, "check in"));
+  const std::int64_t early = UnixSeconds(now + domain::kCheckinEarly);
+  // His confirmed shift at this site, open for check-in now.
+  std::optional<std::pair<std::int64_t, std::int64_t>> mine;  // shift, sign-up
+  MUSTER_TRY(tx.Query(
+      "SELECT sh.id, su.id FROM signups su JOIN shifts sh ON sh.id = su.shift_id WHERE "
+      "su.member_id = ? AND su.status = 'confirmed' AND sh.site_id = ? AND sh.starts_at <= ? "
+      "AND sh.ends_at > ? ORDER BY sh.starts_at LIMIT 1",
+      {m.id.value, code.site.value, early, UnixSeconds(now)}, [&](const store::Row& r) {
+        mine = {r.Int(0), r.Int(1)};
+        return Ok();
+      }));
+  std::optional<std::int64_t> shift_id;
+  if (mine) {
+    shift_id = mine->first;
+  } else {
+    // No sign-up: record it against the site's shift under way (or about to start), flagged.
+    MUSTER_ASSIGN(shift_id, tx.QueryInt("SELECT id FROM shifts WHERE site_id = ? AND starts_at "
+                                        "<= ? AND ends_at > ? ORDER BY starts_at, id LIMIT 1",
+                                        {code.site.value, early, UnixSeconds(now)}));
+    if (!shift_id) {
+      return Invalid("token", "no shift at this site is open for check-in now", "no_shift");
+    }
+  }
+  MUSTER_ASSIGN(auto shift, workflow::LoadShift(tx, ShiftId(*shift_id), std::nullopt));
+  std::optional<CheckinResult> existing;
+  MUSTER_TRY(tx.Query("SELECT id, checked_in_at, flagged FROM attendance WHERE shift_id = ? AND "
+                      "member_id = ?",
+                      {shift->id.value, m.id.value}, [&](const store::Row& r) {
+                        existing = CheckinResult{AttendanceId(r.Int(0)), shift->id,
+                                                 FromUnixSeconds(r.Int(1)), r.Int(2) != 0, true};
+                        return Ok();
+                      }));
+  if (existing) return *existing;
+  std::optional<std::int64_t> signup;
+  if (mine) signup = mine->second;
+  MUSTER_ASSIGN(std::int64_t id, InsertAttendance(tx, *shift, m, signup, now, std::nullopt,
+                                                  "code", a, ""));
+  MUSTER_TRY(stats::CountAttendance(tx, AttendanceId(id)));
+  if (!signup) MUSTER_TRY(NotifyFlagged(tx, *shift, m, now));
+  MUSTER_TRY(PublishEvent(tx, now, "checkin", Payload(*shift)));
+  return CheckinResult{AttendanceId(id), shift->id, now, !signup.has_value(), false};
+}
+
+}  // namespace
+
+Result<std::pair<CheckinToken, MemberId>> Workflow::CheckCheckin(
+    const Actor& a, const std::string& token, std::optional<MemberId> member_id,
+    Timestamp now) const {
   MUSTER_ASSIGN(CheckinToken code, VerifyCheckinToken(keys_, token, now));
   if (a.role == Role::kVolunteer) {
     if (member_id && member_id->value != a.scope_id) {
@@ -338,51 +390,28 @@ Result<CheckinResult> Workflow::CheckIn(const Actor& a, const std::string& token
     member_id = MemberId(a.scope_id);
   }
   if (!member_id) return Invalid("member_id", "name the member to check in", "required");
+  return std::pair{code, *member_id};
+}
+
+Result<CheckinResult> Workflow::CheckIn(const Actor& a, const std::string& token,
+                                        std::optional<MemberId> member_id) {
+  const Timestamp now = clock_.Now();
+  MUSTER_ASSIGN(auto checked, CheckCheckin(a, token, member_id, now));
   return store_.Write([&](store::Transaction& tx) -> Result<CheckinResult> {
-    MUSTER_ASSIGN(domain::Member m, workflow::MemberForField(tx, *member_id, "member_id"));
-    MUSTER_TRY(workflow::ActFor(a, m, "check in"));
-    const std::int64_t early = UnixSeconds(now + domain::kCheckinEarly);
-    // His confirmed shift at this site, open for check-in now.
-    std::optional<std::pair<std::int64_t, std::int64_t>> mine;  // shift, sign-up
-    MUSTER_TRY(tx.Query(
-        "SELECT sh.id, su.id FROM signups su JOIN shifts sh ON sh.id = su.shift_id WHERE "
-        "su.member_id = ? AND su.status = 'confirmed' AND sh.site_id = ? AND sh.starts_at <= ? "
-        "AND sh.ends_at > ? ORDER BY sh.starts_at LIMIT 1",
-        {m.id.value, code.site.value, early, UnixSeconds(now)}, [&](const store::Row& r) {
-          mine = {r.Int(0), r.Int(1)};
-          return Ok();
-        }));
-    std::optional<std::int64_t> shift_id;
-    if (mine) {
-      shift_id = mine->first;
-    } else {
-      // No sign-up: record it against the site's shift under way (or about to start), flagged.
-      MUSTER_ASSIGN(shift_id, tx.QueryInt("SELECT id FROM shifts WHERE site_id = ? AND starts_at "
-                                          "<= ? AND ends_at > ? ORDER BY starts_at, id LIMIT 1",
-                                          {code.site.value, early, UnixSeconds(now)}));
-      if (!shift_id) {
-        return Invalid("token", "no shift at this site is open for check-in now", "no_shift");
-      }
-    }
-    MUSTER_ASSIGN(auto shift, workflow::LoadShift(tx, ShiftId(*shift_id), std::nullopt));
-    std::optional<CheckinResult> existing;
-    MUSTER_TRY(tx.Query("SELECT id, checked_in_at, flagged FROM attendance WHERE shift_id = ? AND "
-                        "member_id = ?",
-                        {shift->id.value, m.id.value}, [&](const store::Row& r) {
-                          existing = CheckinResult{AttendanceId(r.Int(0)), shift->id,
-                                                   FromUnixSeconds(r.Int(1)), r.Int(2) != 0, true};
-                          return Ok();
-                        }));
-    if (existing) return *existing;
-    std::optional<std::int64_t> signup;
-    if (mine) signup = mine->second;
-    MUSTER_ASSIGN(std::int64_t id, InsertAttendance(tx, *shift, m, signup, now, std::nullopt,
-                                                    "code", a, ""));
-    MUSTER_TRY(stats::CountAttendance(tx, AttendanceId(id)));
-    if (!signup) MUSTER_TRY(NotifyFlagged(tx, *shift, m, now));
-    MUSTER_TRY(PublishEvent(tx, now, "checkin", Payload(*shift)));
-    return CheckinResult{AttendanceId(id), shift->id, now, !signup.has_value(), false};
+    return CheckInIn(tx, a, checked.first, checked.second, now);
   });
+}
+
+void Workflow::CheckInAsync(const Actor& a, const std::string& token,
+                            std::optional<MemberId> member_id, CheckinDone done) {
+  const Timestamp now = clock_.Now();
+  auto checked = CheckCheckin(a, token, member_id, now);
+  if (!checked.ok()) return done(std::move(checked).error());
+  store_.WriteAsync(
+      [a, checked = *checked, now](store::Transaction& tx) -> Result<CheckinResult> {
+        return CheckInIn(tx, a, checked.first, checked.second, now);
+      },
+      std::move(done));
 }
 
 Result<CheckoutResult> Workflow::CheckOut(const Actor& a, AttendanceId id) {

@@ -311,6 +311,53 @@ TEST_P(SignupRulesTest, SignUpAsyncAnswersAsSignUpDoes) {
   EXPECT_EQ(Signups(), 1);
 }
 
+// CheckInAsync answers what CheckIn answers: a check-in with a sign-up, the same again
+// (repeated), one without a sign-up (flagged), a volunteer naming another member, a forged code.
+TEST_P(SignupRulesTest, CheckInAsyncAnswersAsCheckInDoes) {
+  auto wait = [&](const Actor& a, const std::string& token, std::optional<MemberId> m) {
+    std::promise<Result<CheckinResult>> answered;
+    auto future = answered.get_future();
+    workflow_->CheckInAsync(a, token, m, [&answered](Result<CheckinResult> r) {
+      answered.set_value(std::move(r));
+    });
+    EXPECT_EQ(future.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    return future.get();
+  };
+  MemberId signed_up = AddMember("13900000071", 0, true);
+  MemberId walk_in = AddMember("13900000072", 0, true);
+  // Starts in 15 minutes: check-in is open (from 30 minutes before).
+  ShiftId shift = Post(0, site_[0], "2022-01-12T08:15:00+08:00", "2022-01-12T10:00:00+08:00");
+  ASSERT_TRUE(SignUp(city_, signed_up, shift).ok());
+  auto code = workflow_->CheckinCode(city_, site_[0]);
+  ASSERT_TRUE(code.ok()) << code.error().ToString();
+
+  auto in = wait(Volunteer(signed_up), code->token, std::nullopt);
+  ASSERT_TRUE(in.ok()) << in.error().ToString();
+  EXPECT_EQ(in->shift_id, shift);
+  EXPECT_FALSE(in->flagged);
+  EXPECT_FALSE(in->repeated);
+  auto again = wait(Volunteer(signed_up), code->token, std::nullopt);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->repeated);
+  EXPECT_EQ(again->attendance_id, in->attendance_id);
+  auto flagged = wait(city_, code->token, walk_in);
+  ASSERT_TRUE(flagged.ok()) << flagged.error().ToString();
+  EXPECT_TRUE(flagged->flagged);
+  auto other = wait(Volunteer(signed_up), code->token, walk_in);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, ErrorCode::kForbidden);
+  std::string forged = code->token;
+  forged[10] = forged[10] == 'A' ? 'B' : 'A';
+  auto refused = wait(Volunteer(signed_up), forged, std::nullopt);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "token");
+  auto rows = store_->Read([](store::Transaction& tx) {
+    return tx.QueryInt("SELECT COUNT(*) FROM attendance", {});
+  });
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->value_or(-1), 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SignupRulesTest,
                          ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
                          [](const auto& param_info) {

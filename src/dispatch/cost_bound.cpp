@@ -13,15 +13,18 @@ namespace {
 
 constexpr int kRounds = 6;  // pricing rounds, each after a run of subgradient steps
 constexpr int kStepsPerRound = 150;
-constexpr int kPatience = 20;              // steps without progress before the step shrinks
+// Steps without progress before the step shrinks, when the scale is kept across rounds and when
+// each round starts at full scale.
+constexpr int kPatience = 20;
+constexpr int kFreshPatience = 8;
 // The step scale carries over from one round to the next; it never starts a round below this, so
 // that a round still takes a few steps on the pairs that pricing added.
 constexpr double kLeastScale = 4e-3;
-constexpr double kEndScale = 1e-3;  // a round ends when the step scale falls below this
-constexpr std::size_t kChunks = 64;        // volunteers are evaluated in this many slices
+constexpr double kEndScale = 1e-3;          // a round ends when the step scale falls below this
+constexpr std::size_t kChunks = 64;         // volunteers are evaluated in this many slices
 constexpr std::int64_t kAddPerRound = 256;  // pairs a shift may gain per pricing round
-constexpr double kDeflection = 0.5;        // share of the previous direction kept
-constexpr double kStall = 2e-3;            // a round raising the bound less than this ends it
+constexpr double kDeflection = 0.5;         // share of the previous direction kept
+constexpr double kStall = 2e-3;             // a round raising the bound less than this ends it
 constexpr std::int64_t kNoBound = std::numeric_limits<std::int64_t>::min();
 
 // A pair seen from its volunteer's side.
@@ -57,7 +60,8 @@ class CostDual {
   std::vector<char> fillable_;                    // F: shifts some volunteer may take
   std::int64_t deficit_ = 0;                      // P - C
   std::vector<std::vector<Offer>> by_volunteer_;  // the pool's pairs by volunteer
-  double scale_ = 1.0;                            // the step scale theta, kept across rounds
+  double scale_ = 1.0;                            // the step scale theta
+  bool keep_scale_ = true;                        // scale_ is kept across rounds
 };
 
 CostDual::CostDual(const Model& model, const ShiftTimes& times, CandidatePool& pool,
@@ -152,7 +156,7 @@ std::vector<std::int64_t> CostDual::Ascend(std::vector<double> nu, std::int64_t*
   const double target = double(plan_.cost());
   std::vector<std::int64_t> prices(shifts.size()), best_prices;
   std::vector<double> direction(shifts.size(), 0);
-  double theta = scale_, best_value = -std::numeric_limits<double>::max();
+  double theta = keep_scale_ ? scale_ : 1.0, best_value = -std::numeric_limits<double>::max();
   int stale = 0;
   for (int step = 0; step < kStepsPerRound && theta > kEndScale; ++step) {
     for (int s = 0; s < model_.shift_count(); ++s)
@@ -166,7 +170,7 @@ std::vector<std::int64_t> CostDual::Ascend(std::vector<double> nu, std::int64_t*
     if (e.value > best_value + 1e-9) {
       best_value = e.value;
       stale = 0;
-    } else if (++stale >= kPatience) {
+    } else if (++stale >= (keep_scale_ ? kPatience : kFreshPatience)) {
       theta /= 2;
       stale = 0;
     }
@@ -188,7 +192,7 @@ std::vector<std::int64_t> CostDual::Ascend(std::vector<double> nu, std::int64_t*
   }
   // Starting the next round at full scale again would throw away what the halvings learnt: from
   // prices near the best, steps aimed at a plan far above it overshoot (the one-day city of seed
-  // 7 stalled at 192.3 M that way, and reaches 193.7 M with the scale kept).
+  // 7 stopped at 188.4 M that way, and reaches 193.5 M with the scale kept).
   scale_ = std::max(theta, kLeastScale);
   return best_prices;
 }
@@ -196,6 +200,7 @@ std::vector<std::int64_t> CostDual::Ascend(std::vector<double> nu, std::int64_t*
 std::int64_t CostDual::Run(const ProgressFn& progress, CostPrices* state) {
   std::int64_t certified = kNoBound, previous = kNoBound;
   std::vector<double> nu;
+  if (state != nullptr) keep_scale_ = state->keep_scale;
   if (state != nullptr && state->prices.size() == fillable_.size()) {
     nu.assign(state->prices.begin(), state->prices.end());
     scale_ = state->scale;
@@ -235,7 +240,10 @@ std::int64_t CostDual::Run(const ProgressFn& progress, CostPrices* state) {
     previous = certified;
     nu.assign(prices.begin(), prices.end());
   }
-  if (state != nullptr && !certified_prices.empty()) *state = {std::move(certified_prices), scale_};
+  if (state != nullptr && !certified_prices.empty()) {
+    state->prices = std::move(certified_prices);
+    state->scale = scale_;
+  }
   return std::max<std::int64_t>(certified, 0);
 }
 

@@ -167,6 +167,10 @@ TEST(GeneralBounded, CostBoundGoesOnFromGivenPricesAndStillHolds) {
     // prices, and the bound still holds.
     CostPrices high{std::vector<std::int64_t>(in.shifts.size(), 50'000'000), 1.0};
     EXPECT_LE(CostBound(model, times, pool, plan, nullptr, &high), best.cost);
+    // Each round at full scale, the rule below city scale tries first.
+    CostPrices fresh{{}, 1.0, false};
+    EXPECT_LE(CostBound(model, times, pool, plan, nullptr, &fresh), best.cost);
+    EXPECT_EQ(fresh.prices.size(), in.shifts.size());
   }
 }
 

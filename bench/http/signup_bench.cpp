@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -51,10 +52,12 @@ double RawCommitsPerSecond(const fs::path& file, bool full, double seconds) {
   sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
   sqlite3_exec(db, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", nullptr, nullptr,
                nullptr);
-  sqlite3_exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, shift INTEGER, member INTEGER, at INTEGER)",
+  sqlite3_exec(db,
+               "CREATE TABLE t (id INTEGER PRIMARY KEY, shift INTEGER, member INTEGER, at INTEGER)",
                nullptr, nullptr, nullptr);
   sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO t (shift, member, at) VALUES (?, ?, ?)", -1, &insert, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO t (shift, member, at) VALUES (?, ?, ?)", -1, &insert,
+                     nullptr);
   const auto start = std::chrono::steady_clock::now();
   std::int64_t n = 0;
   double elapsed = 0;
@@ -125,8 +128,10 @@ City Build(muster::store::Store& store, muster::app::Registry& registry,
   City city;
   const Actor system = Actor::System();
   auto district = registry.CreateDistrict(system, {{}, "福田区"});
-  auto street = registry.CreateStreet(system, {{}, district->id, "华富街道", muster::domain::StreetKind::kStreet});
-  auto community = registry.CreateCommunity(system, {{}, street->id, "田面社区", muster::domain::CommunityKind::kCommunity});
+  auto street = registry.CreateStreet(
+      system, {{}, district->id, "华富街道", muster::domain::StreetKind::kStreet});
+  auto community = registry.CreateCommunity(
+      system, {{}, street->id, "田面社区", muster::domain::CommunityKind::kCommunity});
   muster::domain::Site site;
   site.community_id = community->id;
   site.name = "核酸采样点";
@@ -151,7 +156,8 @@ City Build(muster::store::Store& store, muster::app::Registry& registry,
       if (i == 0) city.first_member = id.value;
     }
     return muster::Ok();
-  }), "members");
+  }),
+        "members");
   city.members = members;
   const muster::Date first = *muster::ParseDate("2099-01-01", "d");
   const std::vector<std::int64_t> shifts = PostDays(workflow, made_site->id, first, days);
@@ -165,94 +171,100 @@ City Build(muster::store::Store& store, muster::app::Registry& registry,
   return city;
 }
 
-// The application's own ceiling, without HTTP: `threads` threads call Workflow::SignUp for
-// every member on each of `days` further days (two shifts a day), as the city administrator.
-// Returns sign-ups per second and, through cpu_us, process CPU microseconds per sign-up.
-double DirectSignupsPerSecond(muster::app::Workflow& workflow, const City& city, int days,
-                              int threads, double* cpu_us) {
-  const Actor system = Actor::System();
-  static int run = 0;  // each run on days of its own
-  const muster::Date first =
-      *muster::ParseDate(std::to_string(2090 + run++) + "-01-01", "d");
-  const std::vector<std::int64_t> shifts =
-      PostDays(workflow, muster::SiteId(city.site), first, days);
-  const std::int64_t total = static_cast<std::int64_t>(shifts.size()) * city.members;
-  std::atomic<std::int64_t> next{0};
-  std::atomic<bool> failed{false};
+// Sign-ups for an in-process run, on days of its own (each run posts new ones, two shifts a
+// day, so no pair repeats): sign-up n is member n mod M on shift n div M.
+struct FreshSignups {
+  FreshSignups(muster::app::Workflow& workflow, const City& city, int days) : city_(city) {
+    static int run = 0;
+    const muster::Date first = *muster::ParseDate(std::to_string(2080 + run++) + "-01-01", "d");
+    shifts_ = PostDays(workflow, muster::SiteId(city.site), first, days);
+    total = static_cast<std::int64_t>(shifts_.size()) * city.members;
+  }
+  muster::app::SignupInput Nth(std::int64_t n) const {
+    muster::app::SignupInput in;
+    in.shift_id = muster::ShiftId(shifts_[static_cast<std::size_t>(n / city_.members)]);
+    in.member_id = muster::MemberId(city_.first_member + n % city_.members);
+    return in;
+  }
+  std::int64_t total = 0;
+
+ private:
+  const City& city_;
+  std::vector<std::int64_t> shifts_;
+};
+
+// Runs `work`, which makes `total` sign-ups and returns whether all succeeded (it printed the
+// first failure); exits on a failure. Returns sign-ups per second and, through cpu_us, process
+// CPU microseconds per sign-up.
+double Timed(std::int64_t total, double* cpu_us, const std::function<bool()>& work) {
   const double cpu_before = muster::bench::ProcessCpuSeconds();
   const auto start = std::chrono::steady_clock::now();
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (std::int64_t n; (n = next.fetch_add(1)) < total;) {
-        muster::app::SignupInput in;
-        in.shift_id = muster::ShiftId(shifts[static_cast<std::size_t>(n / city.members)]);
-        in.member_id = muster::MemberId(city.first_member + n % city.members);
-        auto done = workflow.SignUp(system, in);
-        if (!done.ok() && !failed.exchange(true)) {
-          std::fprintf(stderr, "%s\n", done.error().ToString().c_str());
-        }
-      }
-    });
-  }
-  for (auto& t : pool) t.join();
+  const bool ok = work();
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   *cpu_us = (muster::bench::ProcessCpuSeconds() - cpu_before) * 1e6 / static_cast<double>(total);
-  if (failed) {
-    std::fprintf(stderr, "a direct sign-up failed\n");
+  if (!ok) {
+    std::fprintf(stderr, "an in-process sign-up failed\n");
     std::exit(1);
   }
   return static_cast<double>(total) / elapsed;
+}
+
+// The application's own ceiling, without HTTP: `threads` threads call Workflow::SignUp for
+// every member on each of `days` further days, as the city administrator.
+double DirectSignupsPerSecond(muster::app::Workflow& workflow, const City& city, int days,
+                              int threads, double* cpu_us) {
+  const FreshSignups signups(workflow, city, days);
+  return Timed(signups.total, cpu_us, [&] {
+    std::atomic<std::int64_t> next{0};
+    std::atomic<bool> failed{false};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&] {
+        for (std::int64_t n; (n = next.fetch_add(1)) < signups.total;) {
+          auto done = workflow.SignUp(Actor::System(), signups.Nth(n));
+          if (!done.ok() && !failed.exchange(true)) {
+            std::fprintf(stderr, "%s\n", done.error().ToString().c_str());
+          }
+        }
+      });
+    }
+    for (auto& t : pool) t.join();
+    return !failed;
+  });
 }
 
 // The same through Workflow::SignUpAsync from one thread that keeps `in_flight` sign-ups queued,
 // as the server's event loops do: the store's writer thread alone is then the limit.
 double AsyncSignupsPerSecond(muster::app::Workflow& workflow, const City& city, int days,
                              int in_flight, double* cpu_us) {
-  const Actor system = Actor::System();
-  static int run = 0;
-  const muster::Date first = *muster::ParseDate(std::to_string(2080 + run++) + "-01-01", "d");
-  const std::vector<std::int64_t> shifts =
-      PostDays(workflow, muster::SiteId(city.site), first, days);
-  const std::int64_t total = static_cast<std::int64_t>(shifts.size()) * city.members;
-  std::mutex mu;
-  std::condition_variable cv;
-  int queued = 0;
-  bool failed = false;
-  const double cpu_before = muster::bench::ProcessCpuSeconds();
-  const auto start = std::chrono::steady_clock::now();
-  for (std::int64_t n = 0; n < total; ++n) {
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return queued < in_flight; });
-      ++queued;
-    }
-    muster::app::SignupInput in;
-    in.shift_id = muster::ShiftId(shifts[static_cast<std::size_t>(n / city.members)]);
-    in.member_id = muster::MemberId(city.first_member + n % city.members);
-    workflow.SignUpAsync(system, in, [&](muster::Result<muster::app::SignupResult> done) {
-      std::lock_guard lock(mu);
-      if (!done.ok() && !failed) {
-        failed = true;
-        std::fprintf(stderr, "%s\n", done.error().ToString().c_str());
+  const FreshSignups signups(workflow, city, days);
+  return Timed(signups.total, cpu_us, [&] {
+    std::mutex mu;
+    std::condition_variable cv;
+    int queued = 0;
+    bool failed = false;
+    for (std::int64_t n = 0; n < signups.total; ++n) {
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return queued < in_flight; });
+        ++queued;
       }
-      --queued;
-      cv.notify_one();
-    });
-  }
-  {
+      workflow.SignUpAsync(Actor::System(), signups.Nth(n),
+                           [&](muster::Result<muster::app::SignupResult> done) {
+                             std::lock_guard lock(mu);
+                             if (!done.ok() && !failed) {
+                               failed = true;
+                               std::fprintf(stderr, "%s\n", done.error().ToString().c_str());
+                             }
+                             --queued;
+                             cv.notify_one();
+                           });
+    }
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return queued == 0; });
-  }
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  *cpu_us = (muster::bench::ProcessCpuSeconds() - cpu_before) * 1e6 / static_cast<double>(total);
-  if (failed) {
-    std::fprintf(stderr, "an asynchronous sign-up failed\n");
-    std::exit(1);
-  }
-  return static_cast<double>(total) / elapsed;
+    return !failed;
+  });
 }
 
 // Each wrk connection walks its own sequence of (member, shift) pairs: request n of the run
@@ -302,7 +314,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--writer-cache-kib") == 0) writer_cache_kib = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--sync") == 0) full = std::strcmp(argv[i + 1], "full") == 0;
   }
-  const fs::path dir = fs::temp_directory_path() / ("muster-signup-bench-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("muster-signup-bench-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
 
@@ -338,7 +351,8 @@ int main(int argc, char** argv) {
   muster::http::RegisterBuiltinRoutes(router, metrics);
   muster::app::Notifications notifications(**store, *keys, clock);
   muster::http::EventHub events;
-  muster::api::ApiContext ctx{registry, accounts, audit, clock, workflow, notifications, events, false};
+  muster::api::ApiContext ctx{registry, accounts,      audit,  clock,
+                              workflow, notifications, events, false};
   muster::api::RegisterApiRoutes(router, ctx);
   muster::http::ServerOptions server_options;
   server_options.port = 0;
@@ -348,8 +362,8 @@ int main(int argc, char** argv) {
   muster::http::Server server(router, server_options);
   Check(server.Start(), "server");
 
-  const auto writes_before = muster::store::GetSqliteWriteStats(**store).value_or(
-      muster::store::SqliteWriteStats{});
+  const auto writes_before =
+      muster::store::GetSqliteWriteStats(**store).value_or(muster::store::SqliteWriteStats{});
   muster::bench::WrkRun run;
   run.port = server.port();
   run.path = "/";
@@ -361,8 +375,8 @@ int main(int argc, char** argv) {
                     city.token + " " + std::to_string(run.threads);
   auto load = muster::bench::RunWrk(run);
   server.Stop();
-  const auto writes_after = muster::store::GetSqliteWriteStats(**store).value_or(
-      muster::store::SqliteWriteStats{});
+  const auto writes_after =
+      muster::store::GetSqliteWriteStats(**store).value_or(muster::store::SqliteWriteStats{});
   const double per_commit =
       writes_after.commits > writes_before.commits
           ? static_cast<double>(writes_after.transactions - writes_before.transactions) /
@@ -379,7 +393,8 @@ int main(int argc, char** argv) {
                                       {city.first_shift, city.first_shift + city.shifts - 1}));
     stored = n.value_or(0);
     return muster::Ok();
-  }), "count");
+  }),
+        "count");
 
   std::printf("synchronous=%s; wrk -t2 -c%d -d%ds; %d members, %d shifts; checkpoints %s\n",
               full ? "FULL" : "NORMAL", connections, seconds, members, city.shifts,
@@ -391,9 +406,10 @@ int main(int argc, char** argv) {
               direct_4, direct_cpu_4);
   std::printf("Workflow::SignUpAsync, 64 in flight    %10.0f sign-ups/s   cpu %5.1f us/sign-up\n",
               async_64, async_cpu);
-  std::printf("sign-ups through HTTP, all rules        %10.0f sign-ups/s   p99 %6.2f ms   "
-              "server cpu %5.1f us/sign-up\n",
-              load->requests_per_second, load->p99_ms, load->cpu_us_per_request);
+  std::printf(
+      "sign-ups through HTTP, all rules        %10.0f sign-ups/s   p99 %6.2f ms   "
+      "server cpu %5.1f us/sign-up\n",
+      load->requests_per_second, load->p99_ms, load->cpu_us_per_request);
   std::printf("sign-ups per COMMIT through HTTP: %.1f on average, at most %llu\n", per_commit,
               static_cast<unsigned long long>(writes_after.largest_group));
   std::printf("answers other than 201: %lld; confirmed sign-ups stored: %lld of %lld answered\n",

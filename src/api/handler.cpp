@@ -20,13 +20,11 @@ bool SameSecret(std::string_view a, std::string_view b) {
 
 Result<app::SessionInfo> Authenticate(ApiContext& ctx, const http::Request& req) {
   const Error none{ErrorCode::kUnauthenticated, "sign in first", "", "session"};
-  if (auto bearer = req.BearerToken()) {
-    return ctx.accounts.Authenticate(std::string(*bearer), req.remote_address);
-  }
-  auto cookie = req.Cookie(SessionCookieName(ctx.secure_cookies));
-  if (!cookie) return none;
-  MUSTER_ASSIGN(app::SessionInfo info, ctx.accounts.Authenticate(*cookie, req.remote_address));
-  if (ChangesState(req.method)) {
+  const std::string token = SessionToken(ctx, req);
+  if (token.empty()) return none;
+  MUSTER_ASSIGN(app::SessionInfo info, ctx.accounts.Authenticate(token, req.remote_address));
+  // A cookie is sent by the browser on its own: a change of state also needs the CSRF header.
+  if (!req.BearerToken() && ChangesState(req.method)) {
     auto csrf = req.Header("X-CSRF-Token");
     if (!csrf || !SameSecret(*csrf, info.csrf_token)) {
       return Error{ErrorCode::kForbidden, "missing or wrong X-CSRF-Token header", "X-CSRF-Token",
@@ -36,10 +34,14 @@ Result<app::SessionInfo> Authenticate(ApiContext& ctx, const http::Request& req)
   return info;
 }
 
-// Records a denial (403) in the audit log; failing to record it must not change the answer.
-void AuditDenial(app::AuditLog& audit, const app::Actor& actor, const http::Request& req) {
-  (void)audit.Record(actor, "denied",
-                     std::string(http::MethodName(req.method)) + " " + req.route_pattern);
+// Records a denial (403) of `what` ("POST /api/v1/...") in the audit log; failing to record it
+// must not change the answer.
+void AuditDenial(app::AuditLog& audit, const app::Actor& actor, const std::string& what) {
+  (void)audit.Record(actor, "denied", what);
+}
+
+std::string RouteOf(const http::Request& req) {
+  return std::string(http::MethodName(req.method)) + " " + req.route_pattern;
 }
 
 // Passes an asynchronous route's answer on, recording it in the audit log when it is a denial.
@@ -51,7 +53,7 @@ class AuditingSink final : public http::Reply::Sink {
   void Deliver(std::function<http::Response()> build) override {
     reply_.SendFrom([build = std::move(build), &audit = audit_, actor = actor_, what = what_] {
       http::Response resp = build();
-      if (resp.status == 403) (void)audit.Record(actor, "denied", what);
+      if (resp.status == 403) AuditDenial(audit, actor, what);
       return resp;
     });
   }
@@ -69,9 +71,8 @@ http::AsyncHandler AuthedAsync(ApiContext& ctx, app::AuditLog& audit, AsyncActor
   return [&ctx, &audit, handler = std::move(handler)](const http::Request& req, http::Reply reply) {
     auto session = Authenticate(ctx, req);
     if (!session.ok()) return reply.Send(http::ErrorResponse(session.error()));
-    http::Reply audited(std::make_shared<AuditingSink>(
-        std::move(reply), audit, session->actor,
-        std::string(http::MethodName(req.method)) + " " + req.route_pattern));
+    http::Reply audited(
+        std::make_shared<AuditingSink>(std::move(reply), audit, session->actor, RouteOf(req)));
     handler(req, session->actor, std::move(audited));
   };
 }
@@ -81,7 +82,7 @@ http::Handler Authed(ApiContext& ctx, app::AuditLog& audit, ActorHandler handler
     auto session = Authenticate(ctx, req);
     if (!session.ok()) return http::ErrorResponse(session.error());
     http::Response resp = handler(req, session->actor);
-    if (resp.status == 403) AuditDenial(audit, session->actor, req);
+    if (resp.status == 403) AuditDenial(audit, session->actor, RouteOf(req));
     return resp;
   };
 }

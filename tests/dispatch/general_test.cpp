@@ -208,56 +208,67 @@ TEST(GeneralBounded, ScheduleProgramOnASmallBudgetReportsBoundsThatHold) {
   EXPECT_GE(unproven, 1);  // the cut is felt, so the bounds above were exercised
 }
 
-TEST(GeneralBounded, RegionPolishNeverMakesAPlanWorse) {
-  for (std::uint64_t seed = 5200; seed < 5202; ++seed) {
+// A random general instance of `seed` solved once, and two plans to polish: that solution, and
+// half of it (a plan far from the cheapest at its coverage).
+struct PolishCase {
+  explicit PolishCase(std::uint64_t seed)
+      : in(Parse(RandomInstanceJson(seed, Spec()))),
+        model(in),
+        homes(in),
+        start(SolveBounded(model, homes, nullptr)) {
+    for (std::size_t i = 0; i < start.pairs.size(); i += 2) half.push_back(start.pairs[i]);
+  }
+  static RandomSpec Spec() {
     RandomSpec spec = General(400, 120);
     spec.max_headcount = 5;
-    Instance in = Parse(RandomInstanceJson(seed, spec));
-    Model model(in);
-    VolunteerGrid homes(in);
-    Solution start = SolveBounded(model, homes, nullptr);
-    // Half of the plan dropped: a plan far from the cheapest at its coverage.
-    std::vector<std::pair<int, int>> half;
-    for (std::size_t i = 0; i < start.pairs.size(); i += 2) half.push_back(start.pairs[i]);
-    for (const auto& plan : {start.pairs, half}) {
-      Solution polished{PolishByRegions(model, nullptr, plan, 2, nullptr), start.bound,
-                        start.method};
+    return spec;
+  }
+  // Expects `polished` feasible and no worse than `plan`: more coverage, or as much at no more
+  // cost.
+  void ExpectNoWorse(const std::vector<std::pair<int, int>>& plan,
+                     const std::vector<std::pair<int, int>>& polished) const {
+    EXPECT_EQ(oracle::CheckPlan(in, ToPlan(in, model, Solution{polished, start.bound, "x"})), "");
+    Bound before = Evaluate(in, plan), after = Evaluate(in, polished);
+    EXPECT_TRUE(after.coverage > before.coverage ||
+                (after.coverage == before.coverage && after.cost <= before.cost));
+  }
+
+  Instance in;
+  Model model;
+  VolunteerGrid homes;
+  Solution start;
+  std::vector<std::pair<int, int>> half;
+};
+
+TEST(GeneralBounded, RegionPolishNeverMakesAPlanWorse) {
+  for (std::uint64_t seed = 5200; seed < 5202; ++seed) {
+    PolishCase c(seed);
+    for (const auto& plan : {c.start.pairs, c.half}) {
       SCOPED_TRACE("seed " + std::to_string(seed));
-      EXPECT_EQ(oracle::CheckPlan(in, ToPlan(in, model, polished)), "");
-      Bound before = Evaluate(in, plan), after = Evaluate(in, polished.pairs);
-      EXPECT_TRUE(after.coverage > before.coverage ||
-                  (after.coverage == before.coverage && after.cost <= before.cost));
-      EXPECT_EQ(PolishByRegions(model, nullptr, plan, 2, nullptr), polished.pairs);
+      std::vector<std::pair<int, int>> polished =
+          PolishByRegions(c.model, nullptr, plan, 2, nullptr);
+      c.ExpectNoWorse(plan, polished);
+      EXPECT_EQ(PolishByRegions(c.model, nullptr, plan, 2, nullptr), polished);
     }
   }
 }
 
 TEST(GeneralBounded, RegionPolishOnAPoolUsesOnlyItsPairsAndThePlans) {
   for (std::uint64_t seed = 5210; seed < 5213; ++seed) {
-    RandomSpec spec = General(400, 120);
-    spec.max_headcount = 5;
-    Instance in = Parse(RandomInstanceJson(seed, spec));
-    Model model(in);
-    VolunteerGrid homes(in);
-    Solution start = SolveBounded(model, homes, nullptr);
-    std::vector<std::pair<int, int>> half;
-    for (std::size_t i = 0; i < start.pairs.size(); i += 2) half.push_back(start.pairs[i]);
+    PolishCase c(seed);
     // A small pool: each shift's two cheapest volunteers, so that the regions would reach for
     // pairs outside it if they were not held to it.
-    CandidatePool pool(model, homes);
-    pool.AddNearest(std::vector<std::int64_t>(in.shifts.size(), 2));
-    for (const auto& plan : {start.pairs, half}) {
+    CandidatePool pool(c.model, c.homes);
+    pool.AddNearest(std::vector<std::int64_t>(c.in.shifts.size(), 2));
+    for (const auto& plan : {c.start.pairs, c.half}) {
       SCOPED_TRACE("seed " + std::to_string(seed));
-      std::vector<std::pair<int, int>> polished = PolishByRegions(model, &pool, plan, 2, nullptr);
-      EXPECT_EQ(oracle::CheckPlan(in, ToPlan(in, model, Solution{polished, {}, "x"})), "");
+      std::vector<std::pair<int, int>> polished = PolishByRegions(c.model, &pool, plan, 2, nullptr);
+      c.ExpectNoWorse(plan, polished);
       for (auto [s, v] : polished) {
         bool planned = std::find(plan.begin(), plan.end(), std::pair{s, v}) != plan.end();
         EXPECT_TRUE(pool.Find(v, s) != nullptr || planned) << "shift " << s << " volunteer " << v;
       }
-      Bound before = Evaluate(in, plan), after = Evaluate(in, polished);
-      EXPECT_TRUE(after.coverage > before.coverage ||
-                  (after.coverage == before.coverage && after.cost <= before.cost));
-      EXPECT_EQ(PolishByRegions(model, &pool, plan, 2, nullptr), polished);
+      EXPECT_EQ(PolishByRegions(c.model, &pool, plan, 2, nullptr), polished);
     }
   }
 }

@@ -10,7 +10,7 @@ packages=(
   # libraries
   libsqlite3-dev libpq-dev libsodium-dev nlohmann-json3-dev liblemon-dev
   libxlsxwriter-dev libqrencode-dev libcurl4-openssl-dev libboost-dev
-  libzip-dev libpugixml-dev libglpk-dev prometheus-cpp-dev
+  libzip-dev libpugixml-dev libglpk-dev coinor-libclp-dev prometheus-cpp-dev
   # tests and benchmarks; chromium and CJK fonts for the browser checks and screenshots
   libgtest-dev libgmock-dev libbenchmark-dev postgresql sqlite3 curl wrk chromium fonts-noto-cjk
 )

@@ -1,9 +1,12 @@
 #include "dispatch/cost_bound.h"
 
+#include <ClpSimplex.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dispatch/parallel.h"
@@ -11,20 +14,20 @@
 namespace muster::dispatch {
 namespace {
 
-constexpr int kRounds = 6;  // pricing rounds, each after a run of subgradient steps
-constexpr int kStepsPerRound = 150;
-// Steps without progress before the step shrinks, when the scale is kept across rounds and when
-// each round starts at full scale.
-constexpr int kPatience = 20;
-constexpr int kFreshPatience = 8;
-// The step scale carries over from one round to the next; it never starts a round below this, so
-// that a round still takes a few steps on the pairs that pricing added.
-constexpr double kLeastScale = 4e-3;
-constexpr double kEndScale = 1e-3;          // a round ends when the step scale falls below this
-constexpr std::size_t kChunks = 64;         // volunteers are evaluated in this many slices
+constexpr std::size_t kChunks = 64;         // volunteers are priced in this many slices
 constexpr std::int64_t kAddPerRound = 256;  // pairs a shift may gain per pricing round
-constexpr double kDeflection = 0.5;         // share of the previous direction kept
-constexpr double kStall = 2e-3;             // a round raising the bound less than this ends it
+// Limits of the column generation, counted so that runs repeat: LP solves in all, and
+// certifications (each prices every pair below the duals into the pool).
+constexpr int kMaxSolves = 200;
+constexpr int kMaxCertifications = 16;
+// A schedule enters the master when its reduced cost is below minus this many cost units; costs
+// are integers, and weights are priced in sixteenths, so a column already present (reduced cost
+// zero or more) can never pass it again.
+constexpr double kEnter = 0.5;
+constexpr double kWeightScale = 16;
+// The master over the pool is settled when the Lagrangian value at its duals is within this
+// share of its objective: the pool is then grown by the pairs those duals price in.
+constexpr double kSettled = 1e-6;
 constexpr std::int64_t kNoBound = std::numeric_limits<std::int64_t>::min();
 
 // A pair seen from its volunteer's side.
@@ -33,25 +36,114 @@ struct Offer {
   std::int64_t cost = 0;
 };
 
-struct Evaluation {
-  std::int64_t bound = kNoBound;  // the Lagrangian value rounded up to an integer cost
-  double value = 0;               // the same, unrounded, for the step size
-  std::vector<std::int64_t> demand;
-  int top = -1;  // the shift that sets mu, or -1 when mu = 0
+// The restricted master LP of the cost bound on CLP: a column per generated schedule (a volunteer
+// and shifts), minimise cost subject to headcount rows, one coverage row (>= C) and one row per
+// volunteer (<= 1, added when its first schedule is). Its duals are the Lagrangian multipliers.
+class CostMaster {
+ public:
+  CostMaster(const Model& model, const std::vector<char>& fillable, std::int64_t coverage)
+      : model_(model), row_of_(model.volunteer_count(), -1) {
+    const auto& shifts = model.instance().shifts;
+    lp_.setLogLevel(0);
+    lp_.resize(model.shift_count() + 1, 0);
+    for (int s = 0; s < model.shift_count(); ++s) {
+      lp_.setRowBounds(s, -COIN_DBL_MAX, fillable[s] ? double(shifts[s].headcount) : 0.0);
+    }
+    lp_.setRowBounds(model.shift_count(), double(coverage), COIN_DBL_MAX);
+  }
+
+  // Queues the schedule `shifts` of volunteer v; Flush adds the queued ones to the LP.
+  void Queue(int v, const std::vector<int>& shifts) {
+    const auto& all = model_.instance().shifts;
+    double cost = 0, coverage = 0;
+    for (int s : shifts) {
+      cost += double(model_.Cost(v, s));
+      coverage += double(all[s].priority);
+      rows_.push_back(s);
+      elements_.push_back(1.0);
+    }
+    rows_.push_back(model_.shift_count());
+    elements_.push_back(coverage);
+    if (row_of_[v] < 0) {
+      row_of_[v] = lp_.numberRows() + int(new_rows_);
+      ++new_rows_;
+    }
+    rows_.push_back(row_of_[v]);
+    elements_.push_back(1.0);
+    objective_.push_back(cost);
+    starts_.push_back(CoinBigIndex(rows_.size()));
+  }
+
+  void Flush() {
+    if (new_rows_ > 0) {
+      std::vector<double> lower(new_rows_, -COIN_DBL_MAX), upper(new_rows_, 1.0);
+      std::vector<CoinBigIndex> starts(new_rows_ + 1, 0);
+      lp_.addRows(int(new_rows_), lower.data(), upper.data(), starts.data(), nullptr, nullptr);
+      new_rows_ = 0;
+    }
+    if (objective_.empty()) return;
+    std::vector<double> lower(objective_.size(), 0.0), upper(objective_.size(), COIN_DBL_MAX);
+    lp_.addColumns(int(objective_.size()), lower.data(), upper.data(), objective_.data(),
+                   starts_.data(), rows_.data(), elements_.data());
+    objective_.clear();
+    rows_.clear();
+    elements_.clear();
+    starts_.assign(1, 0);
+  }
+
+  // Solves the LP from the last basis; returns whether it reached an optimum. An LP without
+  // columns (no plan, nothing priced) is left alone: CLP does not take one.
+  bool Solve() {
+    Flush();
+    if (lp_.numberColumns() == 0) return false;
+    lp_.primal();
+    return lp_.status() == 0;
+  }
+
+  double objective() const { return lp_.objectiveValue(); }
+  int columns() const { return lp_.numberColumns(); }
+
+  // Sets the price of every place, n(s) = sigma priority(s) + y(s) clamped at 0 (y <= 0 being
+  // the headcount row's dual, sigma the coverage row's), and each volunteer's dual u(v) >= 0.
+  void Duals(const std::vector<char>& fillable, std::vector<double>* nu,
+             std::vector<double>* u) const {
+    const auto& shifts = model_.instance().shifts;
+    const double* dual = lp_.dualRowSolution();
+    double sigma = dual[model_.shift_count()];
+    for (int s = 0; s < model_.shift_count(); ++s) {
+      (*nu)[s] = fillable[s] ? std::max(0.0, sigma * double(shifts[s].priority) + dual[s]) : 0.0;
+    }
+    for (int v = 0; v < model_.volunteer_count(); ++v) {
+      (*u)[v] = row_of_[v] >= 0 ? std::max(0.0, -dual[row_of_[v]]) : 0.0;
+    }
+  }
+
+ private:
+  const Model& model_;
+  ClpSimplex lp_;
+  std::vector<int> row_of_;  // per volunteer, its row, or -1
+  std::size_t new_rows_ = 0;
+  std::vector<double> objective_, elements_;
+  std::vector<int> rows_;
+  std::vector<CoinBigIndex> starts_{0};
 };
 
 class CostDual {
  public:
   CostDual(const Model& model, const ShiftTimes& times, CandidatePool& pool,
            const SliceSearch& plan);
-  std::int64_t Run(const ProgressFn& progress, CostPrices* state);
+  std::int64_t Run(const ProgressFn& progress);
 
  private:
   void IndexPool();
-  Evaluation Evaluate(const std::vector<std::int64_t>& prices);
+  // The Lagrangian value at integer prices, rounded up to an integer cost; exact.
+  std::int64_t Evaluate(const std::vector<std::int64_t>& prices);
   std::vector<double> WarmStart() const;
-  // Runs subgradient steps from `nu`; returns the prices of the best evaluation.
-  std::vector<std::int64_t> Ascend(std::vector<double> nu, std::int64_t* best);
+  // Queues in `master` each volunteer's best schedule under prices `nu` whose reduced cost
+  // (against its dual u) is below -kEnter; returns how many, and sets *value to the Lagrangian
+  // value at `nu` over the pool (in floating point, to judge the master settled).
+  int Price(const std::vector<double>& nu, const std::vector<double>& u, CostMaster& master,
+            double* value);
 
   const Model& model_;
   const ShiftTimes& times_;
@@ -60,8 +152,6 @@ class CostDual {
   std::vector<char> fillable_;                    // F: shifts some volunteer may take
   std::int64_t deficit_ = 0;                      // P - C
   std::vector<std::vector<Offer>> by_volunteer_;  // the pool's pairs by volunteer
-  double scale_ = 1.0;                            // the step scale theta
-  bool keep_scale_ = true;                        // scale_ is kept across rounds
 };
 
 CostDual::CostDual(const Model& model, const ShiftTimes& times, CandidatePool& pool,
@@ -84,11 +174,10 @@ void CostDual::IndexPool() {
   }
 }
 
-Evaluation CostDual::Evaluate(const std::vector<std::int64_t>& prices) {
+std::int64_t CostDual::Evaluate(const std::vector<std::int64_t>& prices) {
   const auto& shifts = model_.instance().shifts;
   const std::size_t n = by_volunteer_.size();
   std::vector<__int128> sums(kChunks, 0);
-  std::vector<std::vector<int>> chosen(kChunks);
   ScheduleScratch scratch[2];
   std::vector<ScheduleItem> items[2];
   ForEachInParallel(kChunks, [&](std::size_t c) {
@@ -100,33 +189,25 @@ Evaluation CostDual::Evaluate(const std::vector<std::int64_t>& prices) {
         if (fillable_[s] && prices[s] > pair.cost) list.push_back({s, prices[s] - pair.cost});
       }
       if (list.empty()) continue;
-      sums[c] += BestSchedule(times_, list, times_.CapUnits(int(v)), scratch[c % 2], &chosen[c]);
+      sums[c] += BestSchedule(times_, list, times_.CapUnits(int(v)), scratch[c % 2], nullptr);
     }
   });
-  Evaluation e;
-  e.demand.assign(shifts.size(), 0);
   __int128 total = 0;
+  int top = -1;  // the shift that sets mu, or -1 when mu = 0
   for (int s = 0; s < model_.shift_count(); ++s) {
     if (!fillable_[s]) continue;
     total += __int128{prices[s]} * shifts[s].headcount;
     // mu = max n(s) / priority(s), compared exactly by cross-multiplication.
-    if (prices[s] > 0 && (e.top < 0 || __int128{prices[s]} * shifts[e.top].priority >
-                                           __int128{prices[e.top]} * shifts[s].priority)) {
-      e.top = s;
+    if (prices[s] > 0 && (top < 0 || __int128{prices[s]} * shifts[top].priority >
+                                         __int128{prices[top]} * shifts[s].priority)) {
+      top = s;
     }
   }
-  for (std::size_t c = 0; c < kChunks; ++c) {
-    total -= sums[c];
-    for (int s : chosen[c]) ++e.demand[s];
-  }
-  __int128 mu_part = 0;  // floor(deficit x mu), so that total - mu_part is the rounded-up bound
-  if (e.top >= 0) mu_part = __int128{deficit_} * prices[e.top] / shifts[e.top].priority;
-  __int128 bound = total - mu_part;
+  for (__int128 sum : sums) total -= sum;
+  // floor(deficit x mu), so that total - mu_part is the bound rounded up to an integer cost.
+  if (top >= 0) total -= __int128{deficit_} * prices[top] / shifts[top].priority;
   __int128 lo = std::numeric_limits<std::int64_t>::min() / 2;
-  e.bound = std::int64_t(std::max(bound, lo));
-  e.value = double(total) -
-            (e.top >= 0 ? double(deficit_) * double(prices[e.top]) / shifts[e.top].priority : 0);
-  return e;
+  return std::int64_t(std::max(total, lo));
 }
 
 std::vector<double> CostDual::WarmStart() const {
@@ -151,98 +232,103 @@ std::vector<double> CostDual::WarmStart() const {
   return nu;
 }
 
-std::vector<std::int64_t> CostDual::Ascend(std::vector<double> nu, std::int64_t* best) {
+int CostDual::Price(const std::vector<double>& nu, const std::vector<double>& u,
+                    CostMaster& master, double* value) {
   const auto& shifts = model_.instance().shifts;
-  const double target = double(plan_.cost());
-  std::vector<std::int64_t> prices(shifts.size()), best_prices;
-  std::vector<double> direction(shifts.size(), 0);
-  double theta = keep_scale_ ? scale_ : 1.0, best_value = -std::numeric_limits<double>::max();
-  int stale = 0;
-  for (int step = 0; step < kStepsPerRound && theta > kEndScale; ++step) {
-    for (int s = 0; s < model_.shift_count(); ++s)
-      prices[s] = std::max<std::int64_t>(0, std::llround(nu[s]));
-    Evaluation e = Evaluate(prices);
-    if (best_prices.empty() || e.bound > *best) {
-      *best = e.bound;
-      best_prices = prices;
+  const std::size_t n = by_volunteer_.size();
+  std::vector<std::vector<std::pair<int, std::vector<int>>>> found(kChunks);
+  std::vector<double> sums(kChunks, 0);
+  ScheduleScratch scratch[2];
+  std::vector<ScheduleItem> items[2];
+  ForEachInParallel(kChunks, [&](std::size_t c) {
+    std::vector<int> chosen;
+    for (std::size_t v = c * n / kChunks; v < (c + 1) * n / kChunks; ++v) {
+      auto& list = items[c % 2];
+      list.clear();
+      for (const Offer& pair : by_volunteer_[v]) {
+        double weight = nu[pair.shift] - double(pair.cost);
+        if (fillable_[pair.shift] && weight > 0) {
+          list.push_back({pair.shift, std::llround(weight * kWeightScale)});
+        }
+      }
+      if (list.empty()) continue;
+      chosen.clear();
+      double best = double(BestSchedule(times_, list, times_.CapUnits(int(v)), scratch[c % 2],
+                                        &chosen)) /
+                    kWeightScale;
+      sums[c] += best;
+      if (best > u[v] + kEnter && !chosen.empty()) {
+        std::sort(chosen.begin(), chosen.end());
+        found[c].emplace_back(int(v), chosen);
+      }
     }
-    if (e.bound >= plan_.cost()) break;
-    if (e.value > best_value + 1e-9) {
-      best_value = e.value;
-      stale = 0;
-    } else if (++stale >= (keep_scale_ ? kPatience : kFreshPatience)) {
-      theta /= 2;
-      stale = 0;
-    }
-    // Deflected subgradient: half of the previous direction damps the zig-zag between shifts
-    // that trade the same volunteers.
-    double norm = 0;
-    for (int s = 0; s < model_.shift_count(); ++s) {
-      if (!fillable_[s]) continue;
-      double g = double(shifts[s].headcount - e.demand[s]);
-      if (s == e.top) g -= double(deficit_) / shifts[s].priority;
-      direction[s] = g + kDeflection * direction[s];
-      norm += direction[s] * direction[s];
-    }
-    if (norm == 0) break;
-    double t = theta * std::max(target - e.value, 1.0) / norm;
-    for (int s = 0; s < model_.shift_count(); ++s) {
-      nu[s] = std::max(0.0, nu[s] + t * direction[s]);
+  });
+  double total = 0, mu = 0;
+  for (int s = 0; s < model_.shift_count(); ++s) {
+    if (!fillable_[s]) continue;
+    total += nu[s] * double(shifts[s].headcount);
+    mu = std::max(mu, nu[s] / double(shifts[s].priority));
+  }
+  int added = 0;
+  for (std::size_t c = 0; c < kChunks; ++c) {
+    total -= sums[c];
+    for (const auto& [v, chosen] : found[c]) {
+      master.Queue(v, chosen);
+      ++added;
     }
   }
-  // Starting the next round at full scale again would throw away what the halvings learnt: from
-  // prices near the best, steps aimed at a plan far above it overshoot (the one-day city of seed
-  // 7 stopped at 188.4 M that way, and reaches 193.5 M with the scale kept).
-  scale_ = std::max(theta, kLeastScale);
-  return best_prices;
+  *value = total - mu * double(deficit_);
+  return added;
 }
 
-std::int64_t CostDual::Run(const ProgressFn& progress, CostPrices* state) {
-  std::int64_t certified = kNoBound, previous = kNoBound;
-  std::vector<double> nu;
-  if (state != nullptr) keep_scale_ = state->keep_scale;
-  if (state != nullptr && state->prices.size() == fillable_.size()) {
-    nu.assign(state->prices.begin(), state->prices.end());
-    scale_ = state->scale;
-  } else {
-    nu = WarmStart();
+std::int64_t CostDual::Run(const ProgressFn& progress) {
+  CostMaster master(model_, fillable_, plan_.coverage());
+  // The plan's schedules make the master feasible; the best schedules under prices read off
+  // the plan start it near its optimum.
+  for (int v = 0; v < model_.volunteer_count(); ++v) {
+    if (!plan_.Schedules()[v].empty()) master.Queue(v, plan_.Schedules()[v]);
   }
-  std::vector<std::int64_t> certified_prices;
-  for (int round = 1; round <= kRounds; ++round) {
-    std::int64_t best = kNoBound;
-    std::vector<std::int64_t> prices = Ascend(nu, &best);
-    // Every pair cheaper than its shift's price joins the pool, so the evaluation at these prices
-    // covers every pair of the instance that could count.
-    // At most a few pairs per place join per round; where more would, the shift's price is cut
-    // to the cheapest pair left out, which keeps the evaluation valid.
-    std::vector<std::int64_t> reach(prices.size(), 0);
-    for (int s = 0; s < model_.shift_count(); ++s) reach[s] = fillable_[s] ? prices[s] : 0;
+  std::vector<double> nu = WarmStart(), u(model_.volunteer_count(), 0.0);
+  double value = 0;
+  Price(nu, u, master, &value);
+  std::int64_t certified = kNoBound;
+  int certifications = 0;
+  for (int solve = 1; solve <= kMaxSolves; ++solve) {
+    if (!master.Solve()) {
+      // CLP failed to reach an optimum: the bound stays what has been certified.
+      if (progress) progress("cost bound: the master LP stopped, status not optimal");
+      break;
+    }
+    master.Duals(fillable_, &nu, &u);
+    int columns = Price(nu, u, master, &value);
+    bool settled = columns == 0 || master.objective() - value <=
+                                       kSettled * std::max(1.0, std::abs(master.objective()));
+    if (!settled && solve < kMaxSolves) continue;
+    // Certify: every pair cheaper than its shift's price joins the pool (at most kAddPerRound a
+    // shift; where more would, the price is cut to the cheapest pair left out), so the exact
+    // evaluation at these prices covers every pair of the instance that could count.
+    std::vector<std::int64_t> prices(nu.size(), 0);
+    for (std::size_t s = 0; s < nu.size(); ++s) prices[s] = std::llround(nu[s]);
+    std::vector<std::int64_t> reach = prices;
     std::int64_t added = pool_.AddWithin(reach, kAddPerRound);
     if (added > 0) {
       IndexPool();
-      for (int s = 0; s < model_.shift_count(); ++s) {
+      for (std::size_t s = 0; s < nu.size(); ++s) {
         if (fillable_[s]) prices[s] = std::min(prices[s], reach[s]);
       }
-      best = Evaluate(prices).bound;
     }
-    if (best > certified) {
-      certified = best;
-      certified_prices = prices;
-    }
+    certified = std::max(certified, Evaluate(prices));
+    ++certifications;
     if (progress) {
-      progress("cost bound round " + std::to_string(round) + ": " + std::to_string(certified) +
-               ", " + std::to_string(added) + " pairs priced in");
+      progress("cost bound " + std::to_string(certifications) + ": " +
+               std::to_string(certified) + " (master LP " +
+               std::to_string(std::llround(master.objective())) + " on " +
+               std::to_string(master.columns()) + " schedules, " + std::to_string(solve) +
+               " solves), " + std::to_string(added) + " pairs priced in");
     }
-    // Stop when pricing found nothing, the plan is proven, or the bound has stopped moving.
-    bool stalled =
-        double(certified - previous) < kStall * double(std::max<std::int64_t>(certified, 1));
-    if (added == 0 || certified >= plan_.cost() || (round > 1 && stalled)) break;
-    previous = certified;
-    nu.assign(prices.begin(), prices.end());
-  }
-  if (state != nullptr && !certified_prices.empty()) {
-    state->prices = std::move(certified_prices);
-    state->scale = scale_;
+    if (added == 0 || certified >= plan_.cost() || certifications >= kMaxCertifications) break;
+    // The new pairs may form schedules that price in.
+    Price(nu, u, master, &value);
   }
   return std::max<std::int64_t>(certified, 0);
 }
@@ -250,9 +336,9 @@ std::int64_t CostDual::Run(const ProgressFn& progress, CostPrices* state) {
 }  // namespace
 
 std::int64_t CostBound(const Model& model, const ShiftTimes& times, CandidatePool& pool,
-                       const SliceSearch& plan, const ProgressFn& progress, CostPrices* state) {
+                       const SliceSearch& plan, const ProgressFn& progress) {
   CostDual dual(model, times, pool, plan);
-  return dual.Run(progress, state);
+  return dual.Run(progress);
 }
 
 }  // namespace muster::dispatch

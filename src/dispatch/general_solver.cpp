@@ -29,9 +29,6 @@ constexpr int kFinalSweeps = 3;
 constexpr std::int64_t kFullFinalSize = 20'000'000;  // volunteers x shifts
 // Passes of the region polish, each over the paired regions and a grid shifted from the last.
 constexpr int kRegionPasses = 4;
-// The cost bound is computed again from the last search's plan when that plan is more than this
-// share above it (a few rounds of pricing: seconds on the benchmark cities).
-constexpr double kReboundGap = 0.02;
 
 // Alternates slice sweeps and chains into short shifts until neither improves, then (when
 // `exchange`) day exchanges too; returns the sweeps made.
@@ -80,22 +77,7 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
     search = std::move(alternative);
   }
   std::int64_t coverage = search->coverage();
-  // Below city scale two bounds are cheap: first with each round at full scale, then with the
-  // scale kept; either can be the higher, and both hold for every plan covering at least as much.
-  std::int64_t cost_bound = std::numeric_limits<std::int64_t>::min();
-  CostPrices prices;
-  if (std::int64_t{model.volunteer_count()} * model.shift_count() <= kFullFinalSize) {
-    CostPrices fresh{{}, 1.0, false};
-    cost_bound = CostBound(model, times, pool, *search, progress, &fresh);
-    prices = std::move(fresh);
-    prices.keep_scale = true;
-  }
-  CostPrices kept;
-  std::int64_t other = CostBound(model, times, pool, *search, progress, &kept);
-  if (other > cost_bound) {
-    cost_bound = other;
-    prices = std::move(kept);
-  }
+  std::int64_t cost_bound = CostBound(model, times, pool, *search, progress);
   // Pricing grew the pool with every pair the bound found useful: the search may use them. Full
   // rounds gain about 0.3% of cost; on city-scale instances they take a minute, so those get one
   // short round.
@@ -106,17 +88,8 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
     search->ExchangeDays();
   }
   if (search->coverage() != coverage) {
-    prices = {};
-    cost_bound = CostBound(model, times, pool, *search, progress, &prices);
-  } else if (double(search->cost()) > (1 + kReboundGap) * double(cost_bound)) {
-    // The bound's steps aimed at the plan it started from; where that plan was far dearer than
-    // this one, they aimed too far. Both bounds hold for every plan covering at least as much.
-    CostPrices again;
-    std::int64_t rebound = CostBound(model, times, pool, *search, progress, &again);
-    if (rebound > cost_bound) {
-      cost_bound = rebound;
-      prices = std::move(again);
-    }
+    // It covers more now: the bound for its coverage is at least as high.
+    cost_bound = CostBound(model, times, pool, *search, progress);
   }
   Say(progress, "last search: coverage " + std::to_string(search->coverage()) + ", cost " +
                     std::to_string(search->cost()));
@@ -129,15 +102,6 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
   for (auto [s, v] : pairs) {
     plan_coverage += model.instance().shifts[s].priority;
     plan_cost += model.Cost(v, s);
-  }
-  if (double(plan_cost) > (1 + kTargetGap) * double(cost_bound) && !prices.prices.empty()) {
-    // The bound's steps aimed at the plan it started from, often several percent dearer than
-    // the regions' plan; its prices go on, aimed at this one (the same coverage, so the bound
-    // holds for the same plans).
-    search.reset();
-    SliceSearch last(model, pool);
-    last.Reset(pairs);
-    cost_bound = std::max(cost_bound, CostBound(model, times, pool, last, progress, &prices));
   }
   Say(progress, "plan: coverage " + std::to_string(plan_coverage) + " of at most " +
                     std::to_string(lp.bound) + ", cost " + std::to_string(plan_cost) +

@@ -28,6 +28,7 @@ constexpr double kWeightScale = 16;
 // The master over the pool is settled when the Lagrangian value at its duals is within this
 // share of its objective: the pool is then grown by the pairs those duals price in.
 constexpr double kSettled = 1e-6;
+constexpr double kPositive = 1e-9;  // an LP value above this is not zero
 constexpr std::int64_t kNoBound = std::numeric_limits<std::int64_t>::min();
 
 // A pair seen from its volunteer's side.
@@ -72,6 +73,7 @@ class CostMaster {
     elements_.push_back(1.0);
     objective_.push_back(cost);
     starts_.push_back(CoinBigIndex(rows_.size()));
+    columns_.push_back({v, shifts, 0.0});
   }
 
   void Flush() {
@@ -101,6 +103,18 @@ class CostMaster {
   }
 
   double objective() const { return lp_.objectiveValue(); }
+
+  // Returns the schedules of the last solution with a positive value.
+  std::vector<ScheduleValue> Solution() const {
+    std::vector<ScheduleValue> out;
+    const double* x = lp_.primalColumnSolution();
+    for (int j = 0; j < lp_.numberColumns(); ++j) {
+      if (x[j] <= kPositive) continue;
+      out.push_back(columns_[std::size_t(j)]);
+      out.back().value = std::min(1.0, x[j]);
+    }
+    return out;
+  }
   int columns() const { return lp_.numberColumns(); }
 
   // Sets the price of every place, n(s) = sigma priority(s) + y(s) clamped at 0 (y <= 0 being
@@ -126,13 +140,14 @@ class CostMaster {
   std::vector<double> objective_, elements_;
   std::vector<int> rows_;
   std::vector<CoinBigIndex> starts_{0};
+  std::vector<ScheduleValue> columns_;  // every column queued, in the LP's order
 };
 
 class CostDual {
  public:
   CostDual(const Model& model, const ShiftTimes& times, CandidatePool& pool,
            const SliceSearch& plan);
-  std::int64_t Run(const ProgressFn& progress);
+  std::int64_t Run(const ProgressFn& progress, std::vector<ScheduleValue>* lp);
 
  private:
   void IndexPool();
@@ -281,7 +296,7 @@ int CostDual::Price(const std::vector<double>& nu, const std::vector<double>& u,
   return added;
 }
 
-std::int64_t CostDual::Run(const ProgressFn& progress) {
+std::int64_t CostDual::Run(const ProgressFn& progress, std::vector<ScheduleValue>* lp) {
   CostMaster master(model_, fillable_, plan_.coverage());
   // The plan's schedules make the master feasible; the best schedules under prices read off
   // the plan start it near its optimum.
@@ -293,8 +308,11 @@ std::int64_t CostDual::Run(const ProgressFn& progress) {
   Price(nu, u, master, &value);
   std::int64_t certified = kNoBound;
   int certifications = 0;
+  double last_objective = 0;
+  bool solved = false;  // whether the last solve reached an optimum
   for (int solve = 1; solve <= kMaxSolves; ++solve) {
-    if (!master.Solve()) {
+    solved = master.Solve();
+    if (!solved) {
       // CLP failed to reach an optimum: the bound stays what has been certified.
       if (progress) progress("cost bound: the master LP stopped, status not optimal");
       break;
@@ -310,11 +328,20 @@ std::int64_t CostDual::Run(const ProgressFn& progress) {
     std::vector<std::int64_t> prices(nu.size(), 0);
     for (std::size_t s = 0; s < nu.size(); ++s) prices[s] = std::llround(nu[s]);
     std::vector<std::int64_t> reach = prices;
-    std::int64_t added = pool_.AddWithin(reach, kAddPerRound);
-    if (added > 0) {
-      IndexPool();
-      for (std::size_t s = 0; s < nu.size(); ++s) {
-        if (fillable_[s]) prices[s] = std::min(prices[s], reach[s]);
+    // Once the pairs of a certification left the master's value alone, the rest at these prices
+    // will hardly move it either: they all join at once.
+    bool unchanged = certifications > 0 &&
+                     std::abs(master.objective() - last_objective) <=
+                         kSettled * std::max(1.0, std::abs(master.objective()));
+    last_objective = master.objective();
+    std::int64_t added =
+        pool_.AddWithin(reach, unchanged ? CandidatePool::kEverything : kAddPerRound);
+    if (added > 0) IndexPool();
+    bool cut = false;  // whether some shift had more pairs below its price than could join
+    for (std::size_t s = 0; s < nu.size(); ++s) {
+      if (fillable_[s] && reach[s] < prices[s]) {
+        prices[s] = reach[s];
+        cut = true;
       }
     }
     certified = std::max(certified, Evaluate(prices));
@@ -327,18 +354,21 @@ std::int64_t CostDual::Run(const ProgressFn& progress) {
                " solves), " + std::to_string(added) + " pairs priced in");
     }
     if (added == 0 || certified >= plan_.cost() || certifications >= kMaxCertifications) break;
-    // The new pairs may form schedules that price in.
-    Price(nu, u, master, &value);
+    // The new pairs may form schedules that price in. When none does and no price was cut, the
+    // master and its duals stay as they are: certifying them again would add nothing.
+    if (Price(nu, u, master, &value) == 0 && !cut) break;
   }
+  if (lp != nullptr) *lp = solved ? master.Solution() : std::vector<ScheduleValue>{};
   return std::max<std::int64_t>(certified, 0);
 }
 
 }  // namespace
 
 std::int64_t CostBound(const Model& model, const ShiftTimes& times, CandidatePool& pool,
-                       const SliceSearch& plan, const ProgressFn& progress) {
+                       const SliceSearch& plan, const ProgressFn& progress,
+                       std::vector<ScheduleValue>* lp) {
   CostDual dual(model, times, pool, plan);
-  return dual.Run(progress);
+  return dual.Run(progress, lp);
 }
 
 }  // namespace muster::dispatch

@@ -11,6 +11,13 @@
 
 namespace muster::dispatch {
 
+// One schedule of the cost bound's last master LP and its value there (0 < value <= 1).
+struct ScheduleValue {
+  int volunteer = 0;
+  std::vector<int> shifts;
+  double value = 0;
+};
+
 // Returns a proven lower bound on the cost of every feasible plan whose coverage is at least that
 // of `plan`, over every usable pair of the instance (not only the pool's).
 //
@@ -25,8 +32,10 @@ namespace muster::dispatch {
 // of a column generation over the pool's schedules (the LP relaxation of the plan's program, on
 // CLP), started from the plan's schedules; the pool grows with the pairs each settled master's
 // duals price in, until none does. The bound holds whatever the LP ends with. Exact integer
-// arithmetic. Deterministic.
+// arithmetic. Deterministic. With `lp`, sets it to the schedules of the last master LP's
+// solution (a cheap fractional plan covering as much as `plan`, see RoundCostLp).
 std::int64_t CostBound(const Model& model, const ShiftTimes& times, CandidatePool& pool,
-                       const SliceSearch& plan, const ProgressFn& progress);
+                       const SliceSearch& plan, const ProgressFn& progress,
+                       std::vector<ScheduleValue>* lp = nullptr);
 
 }  // namespace muster::dispatch

@@ -81,4 +81,39 @@ std::vector<std::pair<int, int>> RoundCoverageLp(const Model& model, const Cover
   return pairs;
 }
 
+std::vector<std::pair<int, int>> RoundCostLp(const Model& model,
+                                             const std::vector<ScheduleValue>& lp) {
+  const auto& shifts = model.instance().shifts;
+  std::vector<double> per_place(lp.size(), 0);
+  for (std::size_t j = 0; j < lp.size(); ++j) {
+    std::int64_t cost = 0, places = 0;
+    for (int s : lp[j].shifts) cost += model.Cost(lp[j].volunteer, s), ++places;
+    per_place[j] = places > 0 ? double(cost) / double(places) : 0;
+  }
+  std::vector<std::size_t> order(lp.size());
+  for (std::size_t j = 0; j < order.size(); ++j) order[j] = j;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (lp[a].value != lp[b].value) return lp[a].value > lp[b].value;
+    return per_place[a] < per_place[b];
+  });
+  std::vector<std::int64_t> room(shifts.size());
+  for (std::size_t s = 0; s < shifts.size(); ++s) room[s] = shifts[s].headcount;
+  std::vector<char> busy(model.instance().volunteers.size(), 0);
+  std::vector<std::pair<int, int>> pairs;
+  for (std::size_t j : order) {
+    int v = lp[j].volunteer;
+    if (busy[std::size_t(v)]) continue;
+    bool took = false;
+    for (int s : Trim(model, v, lp[j].shifts)) {
+      if (room[std::size_t(s)] <= 0) continue;
+      --room[std::size_t(s)];
+      pairs.push_back({s, v});
+      took = true;
+    }
+    busy[std::size_t(v)] = took;
+  }
+  std::sort(pairs.begin(), pairs.end());
+  return pairs;
+}
+
 }  // namespace muster::dispatch

@@ -1,7 +1,6 @@
 #include "dispatch/cost_bound.h"
 
 #include <ClpSimplex.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -247,8 +246,8 @@ std::vector<double> CostDual::WarmStart() const {
   return nu;
 }
 
-int CostDual::Price(const std::vector<double>& nu, const std::vector<double>& u,
-                    CostMaster& master, double* value) {
+int CostDual::Price(const std::vector<double>& nu, const std::vector<double>& u, CostMaster& master,
+                    double* value) {
   const auto& shifts = model_.instance().shifts;
   const std::size_t n = by_volunteer_.size();
   std::vector<std::vector<std::pair<int, std::vector<int>>>> found(kChunks);
@@ -268,9 +267,9 @@ int CostDual::Price(const std::vector<double>& nu, const std::vector<double>& u,
       }
       if (list.empty()) continue;
       chosen.clear();
-      double best = double(BestSchedule(times_, list, times_.CapUnits(int(v)), scratch[c % 2],
-                                        &chosen)) /
-                    kWeightScale;
+      double best =
+          double(BestSchedule(times_, list, times_.CapUnits(int(v)), scratch[c % 2], &chosen)) /
+          kWeightScale;
       sums[c] += best;
       if (best > u[v] + kEnter && !chosen.empty()) {
         std::sort(chosen.begin(), chosen.end());
@@ -330,9 +329,9 @@ std::int64_t CostDual::Run(const ProgressFn& progress, std::vector<ScheduleValue
     std::vector<std::int64_t> reach = prices;
     // Once the pairs of a certification left the master's value alone, the rest at these prices
     // will hardly move it either: they all join at once.
-    bool unchanged = certifications > 0 &&
-                     std::abs(master.objective() - last_objective) <=
-                         kSettled * std::max(1.0, std::abs(master.objective()));
+    bool unchanged =
+        certifications > 0 && std::abs(master.objective() - last_objective) <=
+                                  kSettled * std::max(1.0, std::abs(master.objective()));
     last_objective = master.objective();
     std::int64_t added =
         pool_.AddWithin(reach, unchanged ? CandidatePool::kEverything : kAddPerRound);
@@ -347,9 +346,8 @@ std::int64_t CostDual::Run(const ProgressFn& progress, std::vector<ScheduleValue
     certified = std::max(certified, Evaluate(prices));
     ++certifications;
     if (progress) {
-      progress("cost bound " + std::to_string(certifications) + ": " +
-               std::to_string(certified) + " (master LP " +
-               std::to_string(std::llround(master.objective())) + " on " +
+      progress("cost bound " + std::to_string(certifications) + ": " + std::to_string(certified) +
+               " (master LP " + std::to_string(std::llround(master.objective())) + " on " +
                std::to_string(master.columns()) + " schedules, " + std::to_string(solve) +
                " solves), " + std::to_string(added) + " pairs priced in");
     }

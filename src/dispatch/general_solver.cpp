@@ -86,8 +86,8 @@ Solution SolveBounded(const Model& model, const VolunteerGrid& homes, const Prog
   if (!cost_lp.empty()) {
     auto from_lp = std::make_unique<SliceSearch>(model, pool);
     from_lp->Reset(RoundCostLp(model, cost_lp));
-    Say(progress, "cost LP rounding: coverage " + std::to_string(from_lp->coverage()) +
-                      ", cost " + std::to_string(from_lp->cost()));
+    Say(progress, "cost LP rounding: coverage " + std::to_string(from_lp->coverage()) + ", cost " +
+                      std::to_string(from_lp->cost()));
     Improve(*from_lp, false);
     Say(progress, "cost LP rounding improved: coverage " + std::to_string(from_lp->coverage()) +
                       ", cost " + std::to_string(from_lp->cost()));

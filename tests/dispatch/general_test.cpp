@@ -8,6 +8,7 @@
 #include "dispatch/cost_bound.h"
 #include "dispatch/engine.h"
 #include "dispatch/general_solver.h"
+#include "dispatch/lp_rounding.h"
 #include "dispatch/oracle.h"
 #include "dispatch/random_instance.h"
 #include "dispatch/region_polish.h"
@@ -194,6 +195,53 @@ TEST(GeneralBounded, CostBoundHoldsAndMeetsTheOptimumWhereTheLpIsExact) {
     std::int64_t bound = CostBoundFrom(in, IndexPairs(in, best));
     EXPECT_LE(bound, best.cost);
     EXPECT_GE(double(bound), (1 - 1e-4) * double(best.cost));
+  }
+}
+
+TEST(GeneralBounded, CostLpRoundsToAFeasiblePlanNearItsBound) {
+  for (std::uint64_t seed = 5000; seed < 5003; ++seed) {
+    RandomSpec spec = General(300, 80);
+    spec.max_headcount = 5;
+    spec.days = 1 + int(seed % 2);
+    Instance in = Parse(RandomInstanceJson(seed, spec));
+    Plan best = Solve(in);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    ASSERT_EQ(best.method, "exact_small");
+    Model model(in);
+    VolunteerGrid homes(in);
+    ShiftTimes times(model);
+    CandidatePool pool(model, homes);
+    pool.AddNearest(std::vector<std::int64_t>(in.shifts.size(), 4));
+    std::vector<std::pair<int, int>> optimal = IndexPairs(in, best);
+    pool.AddPairs(optimal);
+    SliceSearch plan(model, pool);
+    plan.Reset(optimal);
+    std::vector<ScheduleValue> lp;
+    std::int64_t bound = CostBound(model, times, pool, plan, nullptr, &lp);
+    ASSERT_FALSE(lp.empty());
+    // The LP's schedules cover at least the plan's coverage and cost no more than the optimum.
+    double lp_cost = 0, lp_coverage = 0;
+    for (const ScheduleValue& column : lp) {
+      EXPECT_GT(column.value, 0);
+      EXPECT_LE(column.value, 1);
+      for (int s : column.shifts) {
+        lp_cost += column.value * double(model.Cost(column.volunteer, s));
+        lp_coverage += column.value * in.shifts[s].priority;
+      }
+    }
+    EXPECT_GE(lp_coverage, double(best.coverage) - 1e-6);
+    EXPECT_LE(lp_cost, double(best.cost) + 1e-6);
+    EXPECT_GE(lp_cost, double(bound) - 1);
+    // Rounded: feasible, every pair in the pool, and no cheaper than the optimum at its coverage.
+    std::vector<std::pair<int, int>> rounded = RoundCostLp(model, lp);
+    Plan as_plan = ToPlan(in, model, Solution{rounded, std::nullopt, "bounded"});
+    EXPECT_EQ(oracle::CheckPlan(in, as_plan), "");
+    for (auto [s, v] : rounded) EXPECT_NE(pool.Find(v, s), nullptr);
+    EXPECT_LE(as_plan.coverage, best.coverage);
+    if (as_plan.coverage == best.coverage) {
+      EXPECT_GE(as_plan.cost, best.cost);
+    }
+    EXPECT_GE(double(as_plan.coverage), 0.98 * double(best.coverage));
   }
 }
 

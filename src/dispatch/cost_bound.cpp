@@ -19,10 +19,6 @@ constexpr std::int64_t kAddPerRound = 256;  // pairs a shift may gain per pricin
 // certifications (each prices every pair below the duals into the pool).
 constexpr int kMaxSolves = 200;
 constexpr int kMaxCertifications = 16;
-// Work of all solves, counted as simplex iterations times the LP's rows (an iteration's cost
-// grows with them); past it the prices of the basis reached are certified and the bound stops
-// there. The one-day 20,000 x 4,000 city of seed 7 needs 1.2 billion (69,316 iterations).
-constexpr std::int64_t kMaxWork = 4'000'000'000;
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
 // A schedule enters the master when its reduced cost is below minus this many cost units; costs
 // are integers, and weights are priced in sixteenths, so a column already present (reduced cost
@@ -163,7 +159,10 @@ class CostDual {
  public:
   CostDual(const Model& model, const ShiftTimes& times, CandidatePool& pool,
            const SliceSearch& plan);
-  std::int64_t Run(const ProgressFn& progress, std::vector<ScheduleValue>* lp);
+  // Work (simplex iterations x the LP's rows, all solves) is counted because an iteration's
+  // cost grows with the rows; the one-day 20,000 x 4,000 city of seed 7 needs 1.2 billion.
+  std::int64_t Run(const ProgressFn& progress, std::vector<ScheduleValue>* lp,
+                   std::int64_t max_work);
 
  private:
   void IndexPool();
@@ -312,7 +311,8 @@ int CostDual::Price(const std::vector<double>& nu, const std::vector<double>& u,
   return added;
 }
 
-std::int64_t CostDual::Run(const ProgressFn& progress, std::vector<ScheduleValue>* lp) {
+std::int64_t CostDual::Run(const ProgressFn& progress, std::vector<ScheduleValue>* lp,
+                           std::int64_t max_work) {
   CostMaster master(model_, fillable_, plan_.coverage());
   // The plan's schedules make the master feasible; the best schedules under prices read off
   // the plan start it near its optimum.
@@ -327,7 +327,7 @@ std::int64_t CostDual::Run(const ProgressFn& progress, std::vector<ScheduleValue
   double last_objective = 0;
   bool solved = false;  // whether the last solve reached an optimum
   for (int solve = 1; solve <= kMaxSolves; ++solve) {
-    CostMaster::Outcome outcome = master.Solve(kMaxWork - master.work());
+    CostMaster::Outcome outcome = master.Solve(max_work - master.work());
     solved = outcome != CostMaster::Outcome::kFailed;
     if (!solved) {
       // CLP failed: the bound stays what has been certified.
@@ -387,9 +387,9 @@ std::int64_t CostDual::Run(const ProgressFn& progress, std::vector<ScheduleValue
 
 std::int64_t CostBound(const Model& model, const ShiftTimes& times, CandidatePool& pool,
                        const SliceSearch& plan, const ProgressFn& progress,
-                       std::vector<ScheduleValue>* lp) {
+                       std::vector<ScheduleValue>* lp, std::int64_t max_work) {
   CostDual dual(model, times, pool, plan);
-  return dual.Run(progress, lp);
+  return dual.Run(progress, lp, max_work);
 }
 
 }  // namespace muster::dispatch

@@ -33,9 +33,13 @@ struct ScheduleValue {
 // CLP), started from the plan's schedules; the pool grows with the pairs each settled master's
 // duals price in, until none does. The bound holds whatever the LP ends with. Exact integer
 // arithmetic. Deterministic. With `lp`, sets it to the schedules of the last master LP's
-// solution (a cheap fractional plan covering as much as `plan`, see RoundCostLp).
+// solution (a cheap fractional plan covering as much as `plan`, see RoundCostLp). The LP's
+// solves stop after `max_work` simplex iterations x rows in all; the prices of the basis then
+// reached are certified like any others.
+inline constexpr std::int64_t kCostBoundWork = 4'000'000'000;
 std::int64_t CostBound(const Model& model, const ShiftTimes& times, CandidatePool& pool,
                        const SliceSearch& plan, const ProgressFn& progress,
-                       std::vector<ScheduleValue>* lp = nullptr);
+                       std::vector<ScheduleValue>* lp = nullptr,
+                       std::int64_t max_work = kCostBoundWork);
 
 }  // namespace muster::dispatch

@@ -325,7 +325,7 @@ std::int64_t CostDual::Run(const ProgressFn& progress, std::vector<ScheduleValue
   std::int64_t certified = kNoBound;
   int certifications = 0;
   double last_objective = 0;
-  bool solved = false;  // whether the last solve reached an optimum
+  bool solved = false;  // whether the last solve gave a basis (optimal, or stopped on the budget)
   for (int solve = 1; solve <= kMaxSolves; ++solve) {
     CostMaster::Outcome outcome = master.Solve(max_work - master.work());
     solved = outcome != CostMaster::Outcome::kFailed;

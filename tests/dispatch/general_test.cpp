@@ -242,14 +242,16 @@ TEST(GeneralBounded, CostLpRoundsToAFeasiblePlanNearItsBound) {
       EXPECT_GE(as_plan.cost, best.cost);
     }
     EXPECT_GE(double(as_plan.coverage), 0.98 * double(best.coverage));
-    // Stopped after a few iterations, the LP's basis still gives prices whose bound holds, and
-    // its solution still rounds to a feasible plan.
+    // Stopped after a few iterations, the LP's basis still gives prices whose bound holds, the
+    // subgradient method then takes the bound close, and the LP still rounds to a feasible plan.
     std::vector<ScheduleValue> cut_lp;
     std::string said;
     ProgressFn note = [&](std::string_view line) { said += std::string(line) + "\n"; };
     std::int64_t cut = CostBound(model, times, pool, plan, note, &cut_lp, 400 * 20);
     EXPECT_NE(said.find("the LP's budget spent"), std::string::npos) << said;
     EXPECT_LE(cut, best.cost);
+    EXPECT_NE(said.find("subgradient round 1"), std::string::npos) << said;
+    EXPECT_GE(double(cut), 0.97 * double(best.cost)) << said;
     Plan cut_plan = ToPlan(in, model, Solution{RoundCostLp(model, cut_lp), std::nullopt, "x"});
     EXPECT_EQ(oracle::CheckPlan(in, cut_plan), "");
   }

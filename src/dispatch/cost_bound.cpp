@@ -185,6 +185,11 @@ class CostDual {
   // The Lagrangian value at integer prices, rounded up to an integer cost (exact), with what the
   // subgradient needs.
   Evaluation Evaluate(const std::vector<std::int64_t>& prices);
+  // Solves every volunteer's subproblem over its pool pairs weighted by `weight(shift, cost)`
+  // (pairs of weight 0 or less left out), in kChunks slices on two threads, and calls
+  // `take(chunk, volunteer, best weight, its shifts)` for each volunteer with a pair left.
+  template <typename Weight, typename Take>
+  void SolveEach(const Weight& weight, const Take& take);
   // The subgradient method from prices read off the plan, aimed at its cost, with a pricing
   // round after each run of steps; returns the best certified bound.
   std::int64_t Subgradient(const ProgressFn& progress);
@@ -227,25 +232,39 @@ void CostDual::IndexPool() {
   }
 }
 
-Evaluation CostDual::Evaluate(const std::vector<std::int64_t>& prices) {
-  const auto& shifts = model_.instance().shifts;
+template <typename Weight, typename Take>
+void CostDual::SolveEach(const Weight& weight, const Take& take) {
   const std::size_t n = by_volunteer_.size();
-  std::vector<__int128> sums(kChunks, 0);
-  std::vector<std::vector<int>> chosen(kChunks);
   ScheduleScratch scratch[2];
   std::vector<ScheduleItem> items[2];
+  std::vector<int> chosen[2];
   ForEachInParallel(kChunks, [&](std::size_t c) {
     for (std::size_t v = c * n / kChunks; v < (c + 1) * n / kChunks; ++v) {
       auto& list = items[c % 2];
       list.clear();
       for (const Offer& pair : by_volunteer_[v]) {
-        int s = pair.shift;
-        if (fillable_[s] && prices[s] > pair.cost) list.push_back({s, prices[s] - pair.cost});
+        if (!fillable_[pair.shift]) continue;
+        std::int64_t w = weight(pair.shift, pair.cost);
+        if (w > 0) list.push_back({pair.shift, w});
       }
       if (list.empty()) continue;
-      sums[c] += BestSchedule(times_, list, times_.CapUnits(int(v)), scratch[c % 2], &chosen[c]);
+      chosen[c % 2].clear();
+      std::int64_t best =
+          BestSchedule(times_, list, times_.CapUnits(int(v)), scratch[c % 2], &chosen[c % 2]);
+      take(c, int(v), best, chosen[c % 2]);
     }
   });
+}
+
+Evaluation CostDual::Evaluate(const std::vector<std::int64_t>& prices) {
+  const auto& shifts = model_.instance().shifts;
+  std::vector<__int128> sums(kChunks, 0);
+  std::vector<std::vector<int>> chosen(kChunks);
+  SolveEach([&](int s, std::int64_t cost) { return prices[s] - cost; },
+            [&](std::size_t c, int, std::int64_t best, const std::vector<int>& shifts_taken) {
+              sums[c] += best;
+              chosen[c].insert(chosen[c].end(), shifts_taken.begin(), shifts_taken.end());
+            });
   Evaluation e;
   e.demand.assign(shifts.size(), 0);
   __int128 total = 0;
@@ -298,34 +317,22 @@ std::vector<double> CostDual::WarmStart() const {
 int CostDual::Price(const std::vector<double>& nu, const std::vector<double>& u, CostMaster& master,
                     double* value) {
   const auto& shifts = model_.instance().shifts;
-  const std::size_t n = by_volunteer_.size();
   std::vector<std::vector<std::pair<int, std::vector<int>>>> found(kChunks);
   std::vector<double> sums(kChunks, 0);
-  ScheduleScratch scratch[2];
-  std::vector<ScheduleItem> items[2];
-  ForEachInParallel(kChunks, [&](std::size_t c) {
-    std::vector<int> chosen;
-    for (std::size_t v = c * n / kChunks; v < (c + 1) * n / kChunks; ++v) {
-      auto& list = items[c % 2];
-      list.clear();
-      for (const Offer& pair : by_volunteer_[v]) {
-        double weight = nu[pair.shift] - double(pair.cost);
-        if (fillable_[pair.shift] && weight > 0) {
-          list.push_back({pair.shift, std::llround(weight * kWeightScale)});
+  SolveEach(
+      [&](int s, std::int64_t cost) {
+        double w = nu[s] - double(cost);
+        return w > 0 ? std::llround(w * kWeightScale) : std::int64_t{0};
+      },
+      [&](std::size_t c, int v, std::int64_t weight, const std::vector<int>& chosen) {
+        double best = double(weight) / kWeightScale;
+        sums[c] += best;
+        if (best > u[v] + kEnter && !chosen.empty()) {
+          std::vector<int> sorted = chosen;
+          std::sort(sorted.begin(), sorted.end());
+          found[c].emplace_back(v, std::move(sorted));
         }
-      }
-      if (list.empty()) continue;
-      chosen.clear();
-      double best =
-          double(BestSchedule(times_, list, times_.CapUnits(int(v)), scratch[c % 2], &chosen)) /
-          kWeightScale;
-      sums[c] += best;
-      if (best > u[v] + kEnter && !chosen.empty()) {
-        std::sort(chosen.begin(), chosen.end());
-        found[c].emplace_back(int(v), chosen);
-      }
-    }
-  });
+      });
   double total = 0, mu = 0;
   for (int s = 0; s < model_.shift_count(); ++s) {
     if (!fillable_[s]) continue;

@@ -35,7 +35,8 @@ struct ScheduleValue {
 // arithmetic. Deterministic. With `lp`, sets it to the schedules of the last master LP's
 // solution (a cheap fractional plan covering as much as `plan`, see RoundCostLp). The LP's
 // solves stop after `max_work` simplex iterations x rows in all; the prices of the basis then
-// reached are certified like any others.
+// reached are certified like any others, and a subgradient method from prices read off the plan
+// (a few pricing rounds) takes the bound on, the higher kept.
 inline constexpr std::int64_t kCostBoundWork = 4'000'000'000;
 std::int64_t CostBound(const Model& model, const ShiftTimes& times, CandidatePool& pool,
                        const SliceSearch& plan, const ProgressFn& progress,

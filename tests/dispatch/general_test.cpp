@@ -79,6 +79,15 @@ RandomSpec General(int volunteers, int shifts) {
   return spec;
 }
 
+// Three hundred volunteers and eighty shifts, up to five places each: the schedule program
+// still proves these optimal.
+RandomSpec Medium(int days) {
+  RandomSpec spec = General(300, 80);
+  spec.max_headcount = 5;
+  spec.days = days;
+  return spec;
+}
+
 TEST(GeneralBounded, BoundHoldsAgainstExhaustiveSearch) {
   int compared = 0;
   for (std::uint64_t seed = 1; compared < 60 && seed < 3000; ++seed) {
@@ -124,10 +133,7 @@ TEST(GeneralBounded, MediumPlansAreProvenOptimalAndWithinTheSearchsBound) {
   // Three hundred volunteers over two days: the schedule program proves its plan optimal, and
   // the search's Lagrangian bound must hold against that optimum.
   for (std::uint64_t seed = 5000; seed < 5004; ++seed) {
-    RandomSpec spec = General(300, 80);
-    spec.max_headcount = 5;
-    spec.days = 2;
-    Instance in = Parse(RandomInstanceJson(seed, spec));
+    Instance in = Parse(RandomInstanceJson(seed, Medium(2)));
     Plan plan = Solve(in);
     SCOPED_TRACE("seed " + std::to_string(seed));
     EXPECT_EQ(oracle::CheckPlan(in, plan), "");
@@ -139,19 +145,26 @@ TEST(GeneralBounded, MediumPlansAreProvenOptimalAndWithinTheSearchsBound) {
   }
 }
 
-// Returns the cost bound computed from `pairs` (a feasible plan) on a pool of the 4 nearest
-// volunteers per shift and the plan's pairs.
-std::int64_t CostBoundFrom(const Instance& in, const std::vector<std::pair<int, int>>& pairs) {
-  Model model(in);
-  VolunteerGrid homes(in);
-  ShiftTimes times(model);
-  CandidatePool pool(model, homes);
-  pool.AddNearest(std::vector<std::int64_t>(in.shifts.size(), 4));
-  pool.AddPairs(pairs);
-  SliceSearch plan(model, pool);
-  plan.Reset(pairs);
-  return CostBound(model, times, pool, plan, nullptr);
-}
+// A feasible plan (`pairs`) on a pool of the 4 nearest volunteers per shift and the plan's
+// pairs: what CostBound starts from.
+struct PlanOnPool {
+  PlanOnPool(const Instance& in, const std::vector<std::pair<int, int>>& pairs)
+      : model(in), homes(in), times(model), pool(model, homes), plan(model, pool) {
+    pool.AddNearest(std::vector<std::int64_t>(in.shifts.size(), 4));
+    pool.AddPairs(pairs);
+    plan.Reset(pairs);
+  }
+  std::int64_t Bound(std::vector<ScheduleValue>* lp = nullptr, const ProgressFn& progress = nullptr,
+                     std::int64_t max_work = kCostBoundWork) {
+    return CostBound(model, times, pool, plan, progress, lp, max_work);
+  }
+
+  Model model;
+  VolunteerGrid homes;
+  ShiftTimes times;
+  CandidatePool pool;
+  SliceSearch plan;
+};
 
 // Returns the (shift, volunteer) index pairs of `plan`.
 std::vector<std::pair<int, int>> IndexPairs(const Instance& in, const Plan& plan) {
@@ -168,14 +181,11 @@ std::vector<std::pair<int, int>> IndexPairs(const Instance& in, const Plan& plan
 TEST(GeneralBounded, CostBoundHoldsAndMeetsTheOptimumWhereTheLpIsExact) {
   // General instances: from a plan of the optimal coverage, the bound stays below the optimum.
   for (std::uint64_t seed = 5000; seed < 5002; ++seed) {
-    RandomSpec spec = General(300, 80);
-    spec.max_headcount = 5;
-    spec.days = 2;
-    Instance in = Parse(RandomInstanceJson(seed, spec));
+    Instance in = Parse(RandomInstanceJson(seed, Medium(2)));
     Plan best = Solve(in);
     SCOPED_TRACE("seed " + std::to_string(seed));
     ASSERT_EQ(best.method, "exact_small");
-    std::int64_t bound = CostBoundFrom(in, IndexPairs(in, best));
+    std::int64_t bound = PlanOnPool(in, IndexPairs(in, best)).Bound();
     EXPECT_LE(bound, best.cost);
     EXPECT_GE(double(bound), 0.99 * double(best.cost));
   }
@@ -192,7 +202,7 @@ TEST(GeneralBounded, CostBoundHoldsAndMeetsTheOptimumWhereTheLpIsExact) {
     Plan best = Solve(in);
     SCOPED_TRACE("seed " + std::to_string(seed));
     ASSERT_TRUE(best.ProvenOptimal());
-    std::int64_t bound = CostBoundFrom(in, IndexPairs(in, best));
+    std::int64_t bound = PlanOnPool(in, IndexPairs(in, best)).Bound();
     EXPECT_LE(bound, best.cost);
     EXPECT_GE(double(bound), (1 - 1e-4) * double(best.cost));
   }
@@ -200,24 +210,14 @@ TEST(GeneralBounded, CostBoundHoldsAndMeetsTheOptimumWhereTheLpIsExact) {
 
 TEST(GeneralBounded, CostLpRoundsToAFeasiblePlanNearItsBound) {
   for (std::uint64_t seed = 5000; seed < 5003; ++seed) {
-    RandomSpec spec = General(300, 80);
-    spec.max_headcount = 5;
-    spec.days = 1 + int(seed % 2);
-    Instance in = Parse(RandomInstanceJson(seed, spec));
+    Instance in = Parse(RandomInstanceJson(seed, Medium(1 + int(seed % 2))));
     Plan best = Solve(in);
     SCOPED_TRACE("seed " + std::to_string(seed));
     ASSERT_EQ(best.method, "exact_small");
-    Model model(in);
-    VolunteerGrid homes(in);
-    ShiftTimes times(model);
-    CandidatePool pool(model, homes);
-    pool.AddNearest(std::vector<std::int64_t>(in.shifts.size(), 4));
-    std::vector<std::pair<int, int>> optimal = IndexPairs(in, best);
-    pool.AddPairs(optimal);
-    SliceSearch plan(model, pool);
-    plan.Reset(optimal);
+    PlanOnPool start(in, IndexPairs(in, best));
+    const Model& model = start.model;
     std::vector<ScheduleValue> lp;
-    std::int64_t bound = CostBound(model, times, pool, plan, nullptr, &lp);
+    std::int64_t bound = start.Bound(&lp);
     ASSERT_FALSE(lp.empty());
     // The LP's schedules cover at least the plan's coverage and cost no more than the optimum.
     double lp_cost = 0, lp_coverage = 0;
@@ -236,7 +236,7 @@ TEST(GeneralBounded, CostLpRoundsToAFeasiblePlanNearItsBound) {
     std::vector<std::pair<int, int>> rounded = RoundCostLp(model, lp);
     Plan as_plan = ToPlan(in, model, Solution{rounded, std::nullopt, "bounded"});
     EXPECT_EQ(oracle::CheckPlan(in, as_plan), "");
-    for (auto [s, v] : rounded) EXPECT_NE(pool.Find(v, s), nullptr);
+    for (auto [s, v] : rounded) EXPECT_NE(start.pool.Find(v, s), nullptr);
     EXPECT_LE(as_plan.coverage, best.coverage);
     if (as_plan.coverage == best.coverage) {
       EXPECT_GE(as_plan.cost, best.cost);
@@ -247,7 +247,7 @@ TEST(GeneralBounded, CostLpRoundsToAFeasiblePlanNearItsBound) {
     std::vector<ScheduleValue> cut_lp;
     std::string said;
     ProgressFn note = [&](std::string_view line) { said += std::string(line) + "\n"; };
-    std::int64_t cut = CostBound(model, times, pool, plan, note, &cut_lp, 400 * 20);
+    std::int64_t cut = start.Bound(&cut_lp, note, 400 * 20);
     EXPECT_NE(said.find("the LP's budget spent"), std::string::npos) << said;
     EXPECT_LE(cut, best.cost);
     EXPECT_NE(said.find("subgradient round 1"), std::string::npos) << said;
